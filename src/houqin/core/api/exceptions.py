@@ -1,0 +1,20 @@
+"""Every API error is JSON with a Chinese `detail`; a Django ValidationError or PermissionDenied
+raised by a domain service becomes a 400 / 403, never a 500."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
+    elif isinstance(exc, IntegrityError):
+        return Response({"detail": "数据与已有记录冲突（如重复），未保存"}, status=status.HTTP_409_CONFLICT)
+    return drf_handler(exc, context)

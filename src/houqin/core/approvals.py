@@ -1,0 +1,219 @@
+"""The one approval and sign-off mechanism (审批、验收、签字) every module uses.
+
+A module declares a Policy once — its steps, the roles that may sign each step, how many
+distinct people must sign, amount thresholds read from the school's settings, and the people
+who may not sign (the buyer may not accept his own goods) — and calls `request_approval` and
+`sign`. The rules are data, not `if`s in views.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .choices import ApprovalStatus, Decision, Role
+from .models import ApprovalRequest, Membership, SignOff
+from .tenancy import roles_in
+
+
+def always(school, amount):
+    return True
+
+
+def amount_at_least(threshold_field):
+    """Applies when the amount is at least the school's threshold (e.g. 1000.00 needs the principal)."""
+
+    def check(school, amount):
+        return amount is not None and Decimal(amount) >= getattr(school, threshold_field)
+
+    check.__doc__ = f"amount >= school.{threshold_field}"
+    return check
+
+
+def amount_above(threshold_field):
+    """Applies when the amount is strictly above the school's threshold."""
+
+    def check(school, amount):
+        return amount is not None and Decimal(amount) > getattr(school, threshold_field)
+
+    check.__doc__ = f"amount > school.{threshold_field}"
+    return check
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    roles: frozenset
+    signers: int = 1
+    when: Callable = always
+
+
+@dataclass(frozen=True)
+class Policy:
+    key: str
+    label: str
+    steps: tuple
+    # Attributes of the subject naming users who may not sign (e.g. "buyer", "requested_by").
+    not_signed_by: tuple = ()
+    # Called inside the signing transaction: on_approved(subject, approval, by), same for rejected.
+    on_approved: Callable | None = None
+    on_rejected: Callable | None = None
+    extra: dict = field(default_factory=dict)
+
+
+POLICIES: dict[str, Policy] = {}
+
+
+def register(policy):
+    if policy.key in POLICIES and POLICIES[policy.key] != policy:
+        raise ValueError(f"approval policy {policy.key} registered twice")
+    POLICIES[policy.key] = policy
+    return policy
+
+
+def _pipe(values):
+    return "|" + "|".join(str(v) for v in values) + "|" if values else ""
+
+
+def _barred_users(policy, subject, requested_by):
+    ids = set()
+    for attr in policy.not_signed_by:
+        value = requested_by if attr == "requested_by" else getattr(subject, attr, None)
+        values = value.all() if hasattr(value, "all") else [value]
+        ids.update(v.pk for v in values if v is not None)
+    return sorted(ids)
+
+
+@transaction.atomic
+def request_approval(subject, policy_key, *, by, amount=None, title=None):
+    """Open an approval of `subject` under the policy; returns the ApprovalRequest.
+    A subject with a pending approval under the same policy cannot get a second one."""
+    policy = POLICIES[policy_key]
+    school = subject.school
+    steps = [
+        {"label": s.label, "roles": sorted(s.roles), "signers": s.signers}
+        for s in policy.steps if s.when(school, amount)
+    ]
+    if not steps:
+        raise ValidationError("没有适用的审批环节")
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(subject)
+    pending = ApprovalRequest.objects.filter(
+        content_type=content_type, object_id=subject.pk, policy=policy_key, status=ApprovalStatus.PENDING
+    )
+    if pending.exists():
+        raise ValidationError("该事项已有待审批的申请")
+    approval = ApprovalRequest.objects.create(
+        school=school, policy=policy_key, title=(title or f"{policy.label}：{subject}")[:200],
+        amount=amount, content_type=content_type, object_id=subject.pk, steps=steps,
+        awaiting=_pipe(steps[0]["roles"]), barred=_pipe(_barred_users(policy, subject, by)),
+        requested_by=by,
+    )
+    _notify_signers(approval)
+    return approval
+
+
+def signing_role(approval, user):
+    """The role in which `user` may sign the current step, or raise PermissionDenied with why."""
+    step = approval.current_step
+    if step is None:
+        raise ValidationError("该审批已办结，不能再签字")
+    if approval.barred and f"|{user.pk}|" in approval.barred:
+        raise PermissionDenied("按规定您须回避，不能为此事项签字（如采购人不能验收自己采购的物品）")
+    if SignOff.objects.filter(approval=approval, step=approval.step, user=user).exists():
+        raise PermissionDenied("您已在本环节签过字，须由另一人签字")
+    held = roles_in(user, approval.school)
+    for role in step["roles"]:
+        if role in held:
+            return Role(role)
+    names = "、".join(Role(r).label for r in step["roles"])
+    raise PermissionDenied(f"本环节（{step['label']}）须由{names}签字")
+
+
+@transaction.atomic
+def sign(approval, *, by, decision, comment=""):
+    """Record a signature on the current step and move the approval on. Returns the SignOff."""
+    approval = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
+    decision = Decision(decision)
+    if decision == Decision.REJECT and not comment.strip():
+        raise ValidationError("不同意时须写明理由")
+    role = signing_role(approval, by)
+    step = approval.current_step
+    try:
+        with transaction.atomic():
+            signoff = SignOff.objects.create(
+                approval=approval, school=approval.school, step=approval.step, step_label=step["label"],
+                user=by, role=role, decision=decision, comment=comment.strip(),
+            )
+    except IntegrityError:
+        raise PermissionDenied("您已在本环节签过字，须由另一人签字")
+    policy = POLICIES[approval.policy]
+    if decision == Decision.REJECT:
+        _finish(approval, ApprovalStatus.REJECTED, policy.on_rejected, by)
+    elif approval.signoffs.filter(step=approval.step, decision=Decision.APPROVE).count() >= step["signers"]:
+        if approval.step + 1 < len(approval.steps):
+            approval.step += 1
+            approval.awaiting = _pipe(approval.steps[approval.step]["roles"])
+            approval.save(update_fields=["step", "awaiting", "updated_at"])
+            _notify_signers(approval)
+        else:
+            _finish(approval, ApprovalStatus.APPROVED, policy.on_approved, by)
+    return signoff
+
+
+@transaction.atomic
+def withdraw(approval, *, by):
+    approval = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
+    if approval.status != ApprovalStatus.PENDING:
+        raise ValidationError("该审批已办结，不能撤回")
+    if approval.requested_by_id != by.pk:
+        raise PermissionDenied("只有申请人可以撤回")
+    approval.status, approval.awaiting, approval.decided_at = ApprovalStatus.WITHDRAWN, "", timezone.now()
+    approval.save(update_fields=["status", "awaiting", "decided_at", "updated_at"])
+
+
+def _finish(approval, status, callback, by):
+    approval.status, approval.awaiting, approval.decided_at = status, "", timezone.now()
+    approval.save(update_fields=["status", "awaiting", "decided_at", "updated_at"])
+    if callback:
+        callback(approval.subject, approval, by)
+    from .services import notify
+
+    notify([approval.requested_by], school=approval.school,
+           title=f"{approval.title}：{approval.get_status_display()}", url=approval.get_absolute_url())
+
+
+def _notify_signers(approval):
+    from .services import notify
+
+    roles = approval.steps[approval.step]["roles"]
+    members = Membership.objects.filter(
+        Q(school=approval.school) | Q(district_id=approval.school.district_id, role=Role.DISTRICT_OFFICER),
+        role__in=roles,
+    ).exclude(user_id__in=[int(x) for x in approval.barred.strip("|").split("|") if x])
+    users = {m.user for m in members.select_related("user")}
+    notify(users, school=approval.school, title=f"待您审批：{approval.title}", url=approval.get_absolute_url())
+
+
+def inbox(user):
+    """Pending approvals the user can sign now (待我审批), across all his schools."""
+    q = Q()
+    for school_id, district_id, role in Membership.objects.filter(user=user).values_list(
+        "school_id", "district_id", "role"
+    ):
+        scope = Q(school__district_id=district_id) if role == Role.DISTRICT_OFFICER else Q(school_id=school_id)
+        q |= scope & Q(awaiting__contains=f"|{role}|")
+    if not q:
+        return ApprovalRequest.objects.none()
+    signed = SignOff.objects.filter(approval=OuterRef("pk"), step=OuterRef("step"), user=user)
+    return (
+        ApprovalRequest.objects.filter(q, status=ApprovalStatus.PENDING)
+        .exclude(barred__contains=f"|{user.pk}|")
+        .exclude(Exists(signed))
+        .select_related("school", "requested_by")
+    )

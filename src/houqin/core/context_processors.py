@@ -1,0 +1,13 @@
+def houqin(request):
+    """The header's school switcher and unread count, for every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .models import Notification
+
+    return {
+        "school": getattr(request, "school", None),
+        "roles": getattr(request, "roles", frozenset()),
+        "my_schools": getattr(request, "my_schools", ()),
+        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }

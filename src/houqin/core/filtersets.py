@@ -1,0 +1,87 @@
+"""Filters shared by the list pages and the API. Related-object choices are narrowed to the
+request's school through SchoolFilterSet."""
+
+import django_filters as filters
+from django.db.models import Q
+
+from .choices import CertificateKind, Employment, RoomKind
+from .models import Building, Campus, Certificate, Person, Room, SchoolClass
+from .tenancy import scope
+
+
+class SchoolFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="搜索", method="search")
+    search_fields = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        school = getattr(request, "school", None)
+        for f in self.filters.values():
+            qs = getattr(f, "queryset", None)
+            if qs is not None and school is not None:
+                f.queryset = scope(qs, school)
+
+    def search(self, queryset, name, value):
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(q)
+
+
+class CampusFilterSet(SchoolFilterSet):
+    search_fields = ("name", "address")
+
+    class Meta:
+        model = Campus
+        fields = ["q"]
+
+
+class BuildingFilterSet(SchoolFilterSet):
+    search_fields = ("name",)
+    campus = filters.ModelChoiceFilter(label="校区", queryset=Campus.objects.all())
+
+    class Meta:
+        model = Building
+        fields = ["q", "campus"]
+
+
+class RoomFilterSet(SchoolFilterSet):
+    search_fields = ("name", "number")
+    building = filters.ModelChoiceFilter(label="楼栋", queryset=Building.objects.all())
+    kind = filters.ChoiceFilter(label="类型", choices=RoomKind.choices)
+
+    class Meta:
+        model = Room
+        fields = ["q", "building", "kind"]
+
+
+class SchoolClassFilterSet(SchoolFilterSet):
+    grade = filters.NumberFilter(label="年级")
+
+    class Meta:
+        model = SchoolClass
+        fields = ["grade"]
+
+
+class PersonFilterSet(SchoolFilterSet):
+    search_fields = ("name", "phone", "position")
+    employment = filters.ChoiceFilter(label="用工性质", choices=Employment.choices)
+
+    class Meta:
+        model = Person
+        fields = ["q", "employment", "active"]
+
+
+class CertificateFilterSet(SchoolFilterSet):
+    search_fields = ("person__name", "number")
+    kind = filters.ChoiceFilter(label="证件类型", choices=CertificateKind.choices)
+    expiring = filters.BooleanFilter(label="已过期或30天内到期", method="filter_expiring")
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "kind", "expiring"]
+
+    def filter_expiring(self, queryset, name, value):
+        if value:
+            return queryset & Certificate.objects.expiring()
+        return queryset

@@ -1,0 +1,118 @@
+"""Forms of the core app, and SchoolForm, the base of every school-owned model form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .choices import AttachmentKind, Decision
+from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass
+from .tenancy import scope
+
+
+class SchoolForm(forms.ModelForm):
+    """Narrows every dropdown to the active school's rows, sets the school on save, and
+    refuses a stale edit (someone saved the record after this form was opened)."""
+
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                related = field.queryset.model
+                if related is School or any(f.name == "school" for f in related._meta.fields):
+                    field.queryset = scope(field.queryset, school)
+        if self.instance.pk and hasattr(self.instance, "updated_at"):
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and hasattr(self.instance, "updated_at"):
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if current and cleaned.get("loaded_at") and cleaned["loaded_at"] != current.isoformat():
+                raise ValidationError("该记录已被他人修改，请刷新后重新编辑（您的修改未保存）")
+        return cleaned
+
+    def save(self, commit=True):
+        if hasattr(self.instance, "school_id") and not self.instance.school_id:
+            self.instance.school = self.school
+        return super().save(commit)
+
+    def _post_clean(self):
+        # Unique constraints that include `school` need it before validation.
+        if hasattr(self.instance, "school_id") and not self.instance.school_id:
+            self.instance.school = self.school
+        super()._post_clean()
+
+
+class SchoolSettingsForm(SchoolForm):
+    webhook_url = forms.URLField(label="群机器人地址", required=False, assume_scheme="https")
+
+    class Meta:
+        model = School
+        fields = ["name", "address", "pupils", "boarding", "principal_threshold", "district_threshold",
+                  "capitalisation_threshold", "require_two_factor", "webhook_kind", "webhook_url"]
+
+    def clean(self):
+        cleaned = super().clean()
+        p, d = cleaned.get("principal_threshold"), cleaned.get("district_threshold")
+        if p is not None and d is not None and d < p:
+            self.add_error("district_threshold", "报勤办审批起点不能低于校长审批起点")
+        if cleaned.get("webhook_kind") and not cleaned.get("webhook_url"):
+            self.add_error("webhook_url", "选择了群机器人，请填写它的地址")
+        return cleaned
+
+
+class CampusForm(SchoolForm):
+    class Meta:
+        model = Campus
+        fields = ["name", "address"]
+
+
+class BuildingForm(SchoolForm):
+    class Meta:
+        model = Building
+        fields = ["campus", "name", "floors"]
+
+
+class RoomForm(SchoolForm):
+    class Meta:
+        model = Room
+        fields = ["building", "name", "number", "floor", "kind", "responsible"]
+
+
+class SchoolClassForm(SchoolForm):
+    class Meta:
+        model = SchoolClass
+        fields = ["grade", "number", "head_teacher", "room", "pupils"]
+
+
+class PersonForm(SchoolForm):
+    class Meta:
+        model = Person
+        fields = ["name", "gender", "phone", "position", "employment", "active"]
+
+
+class CertificateForm(SchoolForm):
+    class Meta:
+        model = Certificate
+        fields = ["person", "kind", "number", "issuer", "issued_on", "expires_on"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}),
+                   "expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", "有效期不能早于发证日期")
+        return cleaned
+
+
+class SignForm(forms.Form):
+    decision = forms.ChoiceField(label="意见", choices=Decision.choices)
+    comment = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices)
+    file = forms.FileField(label="文件")

@@ -1,0 +1,54 @@
+from django import template
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from ..menu import MENU
+from ..rules import VIEW, can
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sidebar(context):
+    request = context["request"]
+    roles = getattr(request, "roles", frozenset())
+    parts = []
+    for title, items in MENU:
+        links = [
+            (reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
+            for i in items if i.model is None or can(roles, VIEW, i.model)
+        ]
+        if links:
+            parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title,
+                         format_html_join("", '<a class="nav-link {1}" href="{0}"><i class="bi bi-{2} me-1"></i>{3}</a>',
+                                          links)))
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+@register.filter
+def cell(obj, column):
+    """Display one column of a row: choices by label, booleans as 是/否, empty as —."""
+    if column == "__str__":
+        return str(obj)
+    try:
+        field = obj._meta.get_field(column)
+    except Exception:
+        field = None
+    if field is not None and getattr(field, "choices", None):
+        return getattr(obj, f"get_{column}_display")()
+    value = getattr(obj, column, None)
+    if callable(value):
+        value = value()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+@register.filter
+def badge_class(status):
+    return {"pending": "warning", "approved": "success", "rejected": "danger"}.get(str(status), "secondary")

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from . import models
+from .views import auth, pages, places, school
+from .views.generic import crud_urls
+
+app_name = "core"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("account/2fa/setup/", auth.otp_setup, name="otp_setup"),
+    path("account/2fa/verify/", auth.otp_verify, name="otp_verify"),
+    path("switch-school/", pages.switch, name="switch_school"),
+    path("schools/<int:pk>/", school.SchoolDetailView.as_view(), name="school_detail"),
+    path("schools/<int:pk>/edit/", school.SchoolEditView.as_view(), name="school_edit"),
+    path("approvals/", pages.approval_inbox, name="approval_inbox"),
+    path("approvals/<int:pk>/", pages.approval_detail, name="approval_detail"),
+    path("approvals/<int:pk>/sign/", pages.approval_sign, name="approval_sign"),
+    path("notifications/", pages.notification_list, name="notification_list"),
+    path("notifications/read/", pages.notification_read, name="notification_read"),
+    path("attachments/<int:content_type_id>/<int:object_id>/upload/", pages.attachment_upload,
+         name="attachment_upload"),
+    path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
+    *crud_urls(models.Campus, list_view=places.CampusListView, detail_view=places.CampusDetailView,
+               edit_view=places.CampusEditView, prefix="campuses"),
+    *crud_urls(models.Building, list_view=places.BuildingListView, detail_view=places.BuildingDetailView,
+               edit_view=places.BuildingEditView, prefix="buildings"),
+    *crud_urls(models.Room, list_view=places.RoomListView, detail_view=places.RoomDetailView,
+               edit_view=places.RoomEditView, prefix="rooms"),
+    *crud_urls(models.SchoolClass, list_view=places.SchoolClassListView, detail_view=places.SchoolClassDetailView,
+               edit_view=places.SchoolClassEditView, prefix="classes"),
+    *crud_urls(models.Person, list_view=places.PersonListView, detail_view=places.PersonDetailView,
+               edit_view=places.PersonEditView, prefix="people"),
+    *crud_urls(models.Certificate, list_view=places.CertificateListView,
+               detail_view=places.CertificateDetailView, edit_view=places.CertificateEditView,
+               prefix="certificates"),
+]

@@ -1,0 +1,201 @@
+"""Generic object views. A model's pages are a few declarative lines on these bases, which
+apply the tenant scope and the role rules so that no view can forget them."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, ListView
+from django.views.generic.edit import FormView
+
+from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
+from ..tenancy import scope
+
+
+def url_name(model, suffix):
+    return f"{model._meta.app_label}:{model._meta.model_name}_{suffix}"
+
+
+class SchoolScopedMixin(LoginRequiredMixin):
+    """The base of every page about school-owned rows: login, role rule, tenant scope."""
+
+    model = None
+    action = VIEW
+    select_related = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.school is None:
+            raise PermissionDenied("您还没有加入任何学校，请联系管理员")
+        if not can(request.roles, self.action, self.model):
+            raise PermissionDenied("您的角色无权进行此操作")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = scope(self.model.objects.all(), self.request.school)
+        return qs.select_related(*self.select_related) if self.select_related else qs
+
+    def get_context_data(self, **kwargs):
+        meta = self.model._meta
+        return super().get_context_data(
+            model_name=meta.verbose_name, perms=perms_for(self.request.roles, self.model),
+            list_url=reverse(url_name(self.model, "list")),
+            add_url=reverse(url_name(self.model, "add")) if can(self.request.roles, ADD, self.model) else None,
+            **kwargs,
+        )
+
+
+class ObjectListView(SchoolScopedMixin, ListView):
+    """A filtered, paginated table. `columns` are field names or attributes of the row.
+    An HTMX request gets the table fragment only."""
+
+    filterset_class = None
+    columns = ()
+    paginate_by = 50
+    template_name = "core/generic/list.html"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        self.filterset = None
+        if self.filterset_class:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
+        return qs
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["core/generic/_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        fields = {f.name: f for f in self.model._meta.get_fields()}
+        headers = [getattr(fields.get(c), "verbose_name", c) for c in self.columns]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            columns=self.columns, headers=headers, filterset=self.filterset, query=query.urlencode(),
+            detail_url_name=url_name(self.model, "detail"), **kwargs,
+        )
+
+
+class ObjectDetailView(SchoolScopedMixin, DetailView):
+    """One object with its fields, change history and attachments."""
+
+    template_name = "core/generic/detail.html"
+    fields = None  # None shows every concrete field but the housekeeping ones
+
+    HIDDEN = {"id", "school", "updated_at"}
+
+    def get_context_data(self, **kwargs):
+        from ..services import attachments_of
+
+        obj = self.object
+        rows = [
+            (f.verbose_name, self._display(obj, f))
+            for f in obj._meta.concrete_fields
+            if f.name not in self.HIDDEN and (self.fields is None or f.name in self.fields)
+        ]
+        from django.contrib.contenttypes.models import ContentType
+
+        roles = self.request.roles
+        return super().get_context_data(
+            rows=rows, history=history_rows(obj), attachments=attachments_of(obj),
+            content_type_id=ContentType.objects.get_for_model(obj).pk,
+            can_attach=can(roles, ADD, "core.attachment"),
+            edit_url=reverse(url_name(self.model, "edit"), args=[obj.pk]) if can(roles, CHANGE, self.model) else None,
+            delete_url=(reverse(url_name(self.model, "delete"), args=[obj.pk])
+                        if can(roles, DELETE, self.model) else None),
+            **kwargs,
+        )
+
+    @staticmethod
+    def _display(obj, field):
+        if field.choices:
+            return getattr(obj, f"get_{field.name}_display")()
+        value = getattr(obj, field.name)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return "—" if value in (None, "") else value
+
+
+def history_rows(obj, limit=50):
+    """(record, [(field label, old, new)]) newest first; diffs computed in Python, no query per row."""
+    if not hasattr(obj, "history"):
+        return []
+    records = list(obj.history.select_related("history_user")[: limit + 1])
+    labels = {f.attname: f.verbose_name for f in obj._meta.concrete_fields}
+    labels.update({f.name: f.verbose_name for f in obj._meta.concrete_fields})
+    rows = []
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            diff = newer.diff_against(older, excluded_fields=["updated_at"])
+            changes = [(labels.get(c.field, c.field), c.old, c.new) for c in diff.changes]
+        rows.append((newer, changes))
+    return rows
+
+
+class ObjectEditView(SchoolScopedMixin, FormView):
+    """Create (no pk) or edit (pk) one object through its SchoolForm."""
+
+    template_name = "core/generic/edit.html"
+    form_class = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = CHANGE if "pk" in kwargs else ADD
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object, "school": self.request.school}
+
+    def form_valid(self, form):
+        obj = form.save()
+        messages.success(self.request, f"已保存：{obj}")
+        return HttpResponseRedirect(reverse(url_name(self.model, "detail"), args=[obj.pk]))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())  # sets self.object through get_form_kwargs
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class ObjectDeleteView(SchoolScopedMixin, View):
+    """POST-only delete. A row still in use elsewhere is kept, with a message saying why."""
+
+    action = DELETE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            obj.delete()
+        except ProtectedError:
+            messages.error(request, f"“{obj}”仍被其他记录使用，不能删除")
+            return HttpResponseRedirect(reverse(url_name(self.model, "detail"), args=[pk]))
+        messages.success(request, f"已删除：{obj}")
+        return HttpResponseRedirect(reverse(url_name(self.model, "list")))
+
+
+def crud_urls(model, *, list_view, detail_view, edit_view, prefix):
+    """The five URL patterns of one model, named `<model>_list`, `_detail`, `_add`, `_edit`, `_delete`."""
+    from django.urls import path
+
+    name = model._meta.model_name
+    delete_view = type(f"{model.__name__}DeleteView", (ObjectDeleteView,), {"model": model})
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/add/", edit_view.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/delete/", delete_view.as_view(), name=f"{name}_delete"),
+    ]

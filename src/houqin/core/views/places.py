@@ -1,0 +1,103 @@
+"""Pages of places (campus, building, room, class) and people (staff register, certificates)."""
+
+from .. import filtersets, forms, models
+from .generic import ObjectDetailView, ObjectEditView, ObjectListView
+
+
+class CampusListView(ObjectListView):
+    model = models.Campus
+    filterset_class = filtersets.CampusFilterSet
+    columns = ("name", "address")
+
+
+class CampusDetailView(ObjectDetailView):
+    model = models.Campus
+
+
+class CampusEditView(ObjectEditView):
+    model = models.Campus
+    form_class = forms.CampusForm
+
+
+class BuildingListView(ObjectListView):
+    model = models.Building
+    filterset_class = filtersets.BuildingFilterSet
+    columns = ("name", "campus", "floors")
+    select_related = ("campus",)
+
+
+class BuildingDetailView(ObjectDetailView):
+    model = models.Building
+
+
+class BuildingEditView(ObjectEditView):
+    model = models.Building
+    form_class = forms.BuildingForm
+
+
+class RoomListView(ObjectListView):
+    model = models.Room
+    filterset_class = filtersets.RoomFilterSet
+    columns = ("name", "building", "number", "floor", "kind", "responsible")
+    select_related = ("building", "responsible")
+
+
+class RoomDetailView(ObjectDetailView):
+    model = models.Room
+
+
+class RoomEditView(ObjectEditView):
+    model = models.Room
+    form_class = forms.RoomForm
+
+
+class SchoolClassListView(ObjectListView):
+    model = models.SchoolClass
+    filterset_class = filtersets.SchoolClassFilterSet
+    columns = ("__str__", "head_teacher", "room", "pupils")
+    select_related = ("head_teacher", "room__building")
+
+
+class SchoolClassDetailView(ObjectDetailView):
+    model = models.SchoolClass
+
+
+class SchoolClassEditView(ObjectEditView):
+    model = models.SchoolClass
+    form_class = forms.SchoolClassForm
+
+
+class PersonListView(ObjectListView):
+    model = models.Person
+    filterset_class = filtersets.PersonFilterSet
+    columns = ("name", "gender", "position", "employment", "phone", "active")
+
+
+class PersonDetailView(ObjectDetailView):
+    model = models.Person
+    template_name = "core/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificates=self.object.certificates.all(), **kwargs)
+
+
+class PersonEditView(ObjectEditView):
+    model = models.Person
+    form_class = forms.PersonForm
+
+
+class CertificateListView(ObjectListView):
+    model = models.Certificate
+    filterset_class = filtersets.CertificateFilterSet
+    columns = ("person", "kind", "number", "expires_on", "state_badge")
+    select_related = ("person",)
+
+
+class CertificateDetailView(ObjectDetailView):
+    model = models.Certificate
+    select_related = ("person",)
+
+
+class CertificateEditView(ObjectEditView):
+    model = models.Certificate
+    form_class = forms.CertificateForm

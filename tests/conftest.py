@@ -1,0 +1,55 @@
+"""Shared fixtures: a world of two districts, three schools and a persona for every role.
+
+Schools "a" and "b" are in district d1; "c" is in district d2. Each school has one user per
+school role (`a.director`, `b.teacher` …); `d1.officer` and `d2.officer` are the district
+officers. Cross-tenant tests use school "b" (same district) and "c" (another district).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from houqin.core.choices import SCHOOL_ROLES, Role
+from houqin.core.models import Membership
+
+from .factories import DistrictFactory, PersonFactory, SchoolFactory, UserFactory
+
+ALL_ROLES = [*SCHOOL_ROLES, Role.DISTRICT_OFFICER]
+
+
+@dataclass
+class World:
+    districts: dict = field(default_factory=dict)
+    schools: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    def user(self, role, school="a"):
+        """The persona holding `role` at `school` (for the officer: over that school's district)."""
+        if role == Role.DISTRICT_OFFICER:
+            return self.users[("d1" if school in ("a", "b") else "d2", role)]
+        return self.users[(school, role)]
+
+    def client(self, role, school="a"):
+        client = Client()
+        client.force_login(self.user(role, school))
+        return client
+
+
+@pytest.fixture
+def world(db):
+    w = World()
+    w.districts = {"d1": DistrictFactory(code="d1", name="示范区"), "d2": DistrictFactory(code="d2", name="邻区")}
+    for key, district in (("a", "d1"), ("b", "d1"), ("c", "d2")):
+        w.schools[key] = SchoolFactory(code=f"school{key}", name=f"{key.upper()}小学", district=w.districts[district])
+    for key, school in w.schools.items():
+        for role in SCHOOL_ROLES:
+            user = UserFactory(username=f"{key}.{role}", display_name=f"{key}{role.label}")
+            Membership.objects.create(user=user, school=school, role=role)
+            PersonFactory(school=school, name=f"{key}{role.label}", user=user)
+            w.users[(key, role)] = user
+    for key, district in w.districts.items():
+        officer = UserFactory(username=f"{key}.officer", display_name=f"{key}勤办")
+        Membership.objects.create(user=officer, district=district, role=Role.DISTRICT_OFFICER)
+        w.users[(key, Role.DISTRICT_OFFICER)] = officer
+    return w

@@ -1,0 +1,85 @@
+"""Page contracts for the places and people of the core app."""
+
+import datetime
+
+from houqin.core import models
+
+from ..contracts import PagesContract
+from ..factories import (
+    BuildingFactory,
+    CampusFactory,
+    CertificateFactory,
+    PersonFactory,
+    RoomFactory,
+    SchoolClassFactory,
+)
+
+
+class TestCampusPages(PagesContract):
+    model = models.Campus
+    factory = CampusFactory
+
+    def valid_form(self, world):
+        return {"name": "东校区", "address": "施州大道1号"}
+
+    def edit_form(self, world, obj):
+        return {"name": obj.name + "改", "address": "新址", "loaded_at": obj.updated_at.isoformat()}
+
+
+class TestBuildingPages(PagesContract):
+    model = models.Building
+    factory = BuildingFactory
+
+    def valid_form(self, world):
+        return {"campus": CampusFactory(school=world.schools["a"]).pk, "name": "综合楼", "floors": 4}
+
+    def edit_form(self, world, obj):
+        return {"campus": obj.campus_id, "name": obj.name + "改", "floors": 5}
+
+
+class TestRoomPages(PagesContract):
+    model = models.Room
+    factory = RoomFactory
+
+    def valid_form(self, world):
+        building = BuildingFactory(school=world.schools["a"])
+        return {"building": building.pk, "name": "六(3)班教室", "number": "301", "floor": 3, "kind": "classroom"}
+
+    def edit_form(self, world, obj):
+        return {"building": obj.building_id, "name": obj.name + "改", "floor": 2, "kind": "office"}
+
+
+class TestSchoolClassPages(PagesContract):
+    model = models.SchoolClass
+    factory = SchoolClassFactory
+
+    def valid_form(self, world):
+        return {"grade": 6, "number": 9, "pupils": 45}
+
+    def edit_form(self, world, obj):
+        return {"grade": obj.grade, "number": obj.number, "pupils": 50}
+
+
+class TestPersonPages(PagesContract):
+    model = models.Person
+    factory = PersonFactory
+
+    def valid_form(self, world):
+        return {"name": "张师傅", "gender": "m", "position": "厨师", "employment": "contract", "active": "on"}
+
+    def edit_form(self, world, obj):
+        return {"name": obj.name, "employment": "staff", "position": "门卫"}
+
+
+class TestCertificatePages(PagesContract):
+    model = models.Certificate
+    factory = CertificateFactory
+
+    def valid_form(self, world):
+        person = PersonFactory(school=world.schools["a"])
+        return {"person": person.pk, "kind": "health", "number": "JK001",
+                "issued_on": "2026-01-01", "expires_on": "2027-01-01"}
+
+    def edit_form(self, world, obj):
+        return {"person": obj.person_id, "kind": obj.kind, "number": "JK002",
+                "expires_on": (obj.expires_on + datetime.timedelta(days=365)).isoformat()}
