@@ -21,6 +21,14 @@ class SchoolFilterSet(filters.FilterSet):
             if qs is not None and school is not None:
                 f.queryset = scope(qs, school)
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            from .forms import style
+
+            self._form = style(super().form, small=True)
+        return self._form
+
     def search(self, queryset, name, value):
         q = Q()
         for field in self.search_fields:

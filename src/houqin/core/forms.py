@@ -8,6 +8,27 @@ from .models import Building, Campus, Certificate, Person, Room, School, SchoolC
 from .tenancy import scope
 
 
+def style(form, small=False):
+    """Bootstrap classes on every widget, set once here rather than in each template."""
+    size = " form-control-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select" + (" form-select-sm" if small else "")
+        else:
+            css = "form-control" + size
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
 class SchoolForm(forms.ModelForm):
     """Narrows every dropdown to the active school's rows, sets the school on save, and
     refuses a stale edit (someone saved the record after this form was opened)."""
@@ -24,6 +45,7 @@ class SchoolForm(forms.ModelForm):
                     field.queryset = scope(field.queryset, school)
         if self.instance.pk and hasattr(self.instance, "updated_at"):
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        style(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -108,11 +130,11 @@ class CertificateForm(SchoolForm):
         return cleaned
 
 
-class SignForm(forms.Form):
+class SignForm(StyledForm):
     decision = forms.ChoiceField(label="意见", choices=Decision.choices)
     comment = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StyledForm):
     kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices)
     file = forms.FileField(label="文件")

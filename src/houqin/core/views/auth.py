@@ -7,11 +7,14 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ..forms import StyledForm
 
 
 class LoginView(auth_views.LoginView):
@@ -32,15 +35,19 @@ def locked_out(request, credentials=None, *args, **kwargs):
     return render(request, "core/locked_out.html", status=429)
 
 
-class TokenForm(forms.Form):
+class TokenForm(StyledForm):
     token = forms.RegexField(label="动态验证码", regex=r"^\d{6}$", max_length=6,
                              error_messages={"invalid": "请输入验证器 App 上的 6 位数字"},
-                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                           "inputmode": "numeric"}))
 
 
 @login_required
 def otp_setup(request):
     """Enrol an authenticator app: show the QR code, confirm with the first code."""
+    if not request.user.is_verified() and user_has_device(request.user, confirmed=True):
+        # A password alone must not enrol a new device and so skip the existing one.
+        return redirect("core:otp_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="验证器", confirmed=False)
@@ -55,8 +62,9 @@ def otp_setup(request):
             return redirect("core:home")
         form.add_error("token", "验证码不正确，请核对手机时间后重试")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    secret = device.config_url.split("secret=")[1].split("&")[0]
     return render(request, "core/otp_setup.html", {"form": form, "qr": mark_safe(qr),  # noqa: S308 (our own SVG)
-                                                   "secret": device.config_url.split("secret=")[1].split("&")[0]})
+                                                   "secret": secret})
 
 
 @login_required
@@ -66,6 +74,9 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = "core:home"
+            return redirect(target)
         form.add_error("token", "验证码不正确或已过期")
     return render(request, "core/otp_verify.html", {"form": form})

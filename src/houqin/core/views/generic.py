@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
@@ -18,6 +18,14 @@ from ..tenancy import scope
 
 def url_name(model, suffix):
     return f"{model._meta.app_label}:{model._meta.model_name}_{suffix}"
+
+
+def model_url(model, suffix, *args):
+    """The URL of one of a model's pages, or None when the model has no such page."""
+    try:
+        return reverse(url_name(model, suffix), args=args)
+    except NoReverseMatch:
+        return None
 
 
 class SchoolScopedMixin(LoginRequiredMixin):
@@ -44,8 +52,8 @@ class SchoolScopedMixin(LoginRequiredMixin):
         meta = self.model._meta
         return super().get_context_data(
             model_name=meta.verbose_name, perms=perms_for(self.request.roles, self.model),
-            list_url=reverse(url_name(self.model, "list")),
-            add_url=reverse(url_name(self.model, "add")) if can(self.request.roles, ADD, self.model) else None,
+            list_url=model_url(self.model, "list") or reverse("core:home"),
+            add_url=model_url(self.model, "add") if can(self.request.roles, ADD, self.model) else None,
             **kwargs,
         )
 
@@ -107,9 +115,8 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
             rows=rows, history=history_rows(obj), attachments=attachments_of(obj),
             content_type_id=ContentType.objects.get_for_model(obj).pk,
             can_attach=can(roles, ADD, "core.attachment"),
-            edit_url=reverse(url_name(self.model, "edit"), args=[obj.pk]) if can(roles, CHANGE, self.model) else None,
-            delete_url=(reverse(url_name(self.model, "delete"), args=[obj.pk])
-                        if can(roles, DELETE, self.model) else None),
+            edit_url=model_url(self.model, "edit", obj.pk) if can(roles, CHANGE, self.model) else None,
+            delete_url=model_url(self.model, "delete", obj.pk) if can(roles, DELETE, self.model) else None,
             **kwargs,
         )
 
