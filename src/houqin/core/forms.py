@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .choices import AttachmentKind, Decision
+from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass
 from .tenancy import scope
 
@@ -128,6 +128,26 @@ class CertificateForm(SchoolForm):
         if issued and expires and expires < issued:
             self.add_error("expires_on", "有效期不能早于发证日期")
         return cleaned
+
+
+class GrantRoleForm(StyledForm):
+    """Add a role at this school to an account, creating the account if the name is new."""
+
+    username = forms.RegexField(label="登录名", max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": "登录名只能包含字母、数字和 . @ + - _"})
+    display_name = forms.CharField(label="姓名", max_length=50, required=False)
+    role = forms.ChoiceField(label="角色")
+    password = forms.CharField(label="初始密码", required=False, widget=forms.PasswordInput,
+                               help_text="仅新账号需要；已有账号保持原密码")
+    person = forms.ModelChoiceField(label="对应教职工", queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, school, roles, **kwargs):
+        from .services import grantable_roles
+
+        super().__init__(*args, **kwargs)
+        allowed = grantable_roles(roles)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
+        self.fields["person"].queryset = Person.objects.filter(school=school, user__isnull=True)
 
 
 class SignForm(StyledForm):

@@ -40,6 +40,8 @@ RULES = {
     "core.approvalrequest": rule(EVERYONE),
     "core.attachment": rule(EVERYONE, add=EVERYONE, change=MANAGERS, delete=MANAGERS),
     "core.notification": rule(EVERYONE, add=()),
+    # Accounts and roles of the school; services.grant_role limits which roles each may grant.
+    "core.membership": rule(MANAGERS, add=MANAGERS, change=(), delete=MANAGERS),
 }
 
 

@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .choices import Role, WebhookKind
+from .choices import SCHOOL_ROLES, Role, WebhookKind
 from .models import Attachment, Certificate, Membership, Notification
 
 log = logging.getLogger(__name__)
@@ -152,3 +152,49 @@ def remind_expiring_certificates(today=None):
             url=f"/people/{cert.person_id}/", dedupe_key=f"cert:{cert.pk}:{cert.expires_on}",
         ))
     return created
+
+
+# --- Accounts ------------------------------------------------------------------
+
+# Who may grant which role: nobody grants above himself.
+GRANTABLE = {
+    Role.PRINCIPAL: set(SCHOOL_ROLES),
+    Role.DIRECTOR: set(SCHOOL_ROLES) - {Role.PRINCIPAL, Role.DIRECTOR},
+}
+
+
+def grantable_roles(roles):
+    return set().union(*(GRANTABLE.get(r, set()) for r in roles)) if roles else set()
+
+
+@transaction.atomic
+def grant_role(school, *, by_roles, username, role, display_name="", password="", person=None):
+    """Give `username` a role at the school, creating the account when it does not exist yet
+    (then `password` is required). Returns the Membership."""
+    from .models import User
+
+    if Role(role) not in grantable_roles(by_roles):
+        raise ValidationError(f"您无权授予“{Role(role).label}”角色")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not password:
+            raise ValidationError("新账号须设置初始密码")
+        user = User(username=username, display_name=display_name)
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+    if Membership.objects.filter(user=user, school=school, role=role).exists():
+        raise ValidationError(f"{user} 已是本校{Role(role).label}")
+    membership = Membership.objects.create(user=user, school=school, role=role)
+    if person is not None and person.user_id is None:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return membership
+
+
+def revoke_role(membership, *, by_roles):
+    if Role(membership.role) not in grantable_roles(by_roles):
+        raise ValidationError(f"您无权撤销“{membership.get_role_display()}”角色")
+    membership.delete()

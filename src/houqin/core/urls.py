@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import models
-from .views import auth, pages, places, school
+from .views import auth, members, pages, places, school
 from .views.generic import crud_urls
 
 app_name = "core"
@@ -23,6 +23,10 @@ urlpatterns = [
     path("attachments/<int:content_type_id>/<int:object_id>/upload/", pages.attachment_upload,
          name="attachment_upload"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
+    path("members/", members.MembershipListView.as_view(), name="membership_list"),
+    path("members/add/", members.MembershipAddView.as_view(), name="membership_add"),
+    path("members/<int:pk>/", members.MembershipDetailView.as_view(), name="membership_detail"),
+    path("members/<int:pk>/delete/", members.MembershipDeleteView.as_view(), name="membership_delete"),
     *crud_urls(models.Campus, list_view=places.CampusListView, detail_view=places.CampusDetailView,
                edit_view=places.CampusEditView, prefix="campuses"),
     *crud_urls(models.Building, list_view=places.BuildingListView, detail_view=places.BuildingDetailView,

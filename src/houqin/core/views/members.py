@@ -1,0 +1,70 @@
+"""The school's accounts and roles, managed by the principal and the director."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from .. import models, services
+from ..forms import GrantRoleForm
+from ..rules import ADD, DELETE
+from .generic import ObjectListView, SchoolScopedMixin
+
+
+class MembershipListView(ObjectListView):
+    model = models.Membership
+    columns = ("user", "role")
+    select_related = ("user",)
+    template_name = "core/membership_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("user__username", "role")
+
+
+class MembershipDetailView(SchoolScopedMixin, View):
+    """A role has no page of its own: its detail is the list."""
+
+    model = models.Membership
+
+    def get(self, request, pk):
+        get_object_or_404(self.get_queryset(), pk=pk)
+        return redirect("core:membership_list")
+
+
+class MembershipAddView(SchoolScopedMixin, View):
+    model = models.Membership
+    action = ADD
+
+    def form(self, data=None):
+        return GrantRoleForm(data, school=self.request.school, roles=self.request.roles)
+
+    def get(self, request):
+        return render(request, "core/membership_add.html", {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                membership = services.grant_role(request.school, by_roles=request.roles, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"已授予 {membership.user} {membership.get_role_display()}角色")
+                return redirect("core:membership_list")
+        return render(request, "core/membership_add.html", {"form": form})
+
+
+class MembershipDeleteView(SchoolScopedMixin, View):
+    model = models.Membership
+    action = DELETE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        membership = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.revoke_role(membership, by_roles=request.roles)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"已撤销 {membership.user} 的{membership.get_role_display()}角色")
+        return redirect("core:membership_list")
