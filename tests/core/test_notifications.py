@@ -95,3 +95,9 @@ def test_notifications_are_private(world):
     other.post(reverse("core:notification_read"), {"id": note.pk})
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_webhook_refuses_non_http_schemes(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    assert services.send_webhook("wecom", f"file://{secret}", "hi") is None

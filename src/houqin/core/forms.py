@@ -50,7 +50,8 @@ class SchoolForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and hasattr(self.instance, "updated_at"):
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            saved = type(self.instance).objects.filter(pk=self.instance.pk)
+            current = saved.values_list("updated_at", flat=True).first()
             if current and cleaned.get("loaded_at") and cleaned["loaded_at"] != current.isoformat():
                 raise ValidationError("该记录已被他人修改，请刷新后重新编辑（您的修改未保存）")
         return cleaned

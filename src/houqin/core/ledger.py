@@ -86,12 +86,12 @@ class AppendOnlyTriggers(Operation):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, to_state)
         for sql in self.forward_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: keep plpgsql's % as is
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)
         for sql in self.backward_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     @staticmethod
     def forward_sql(vendor, table):

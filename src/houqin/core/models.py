@@ -273,7 +273,8 @@ class Certificate(SchoolOwned):
         constraints = [
             models.CheckConstraint(
                 name="certificate_expiry_after_issue",
-                condition=Q(issued_on__isnull=True) | Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                condition=(Q(issued_on__isnull=True) | Q(expires_on__isnull=True)
+                           | Q(expires_on__gte=models.F("issued_on"))),
             )
         ]
 

@@ -60,10 +60,13 @@ def webhook_payload(kind, text):
 
 
 def send_webhook(kind, url, text, timeout=5):
+    if not url.lower().startswith(("https://", "http://")):
+        log.warning("webhook %s refused: only http(s) URLs", url)  # never file:// or other schemes
+        return None
     data = json.dumps(webhook_payload(kind, text), ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (URL set by the school)
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
             return response.status
     except OSError:
         log.warning("webhook %s failed", url, exc_info=True)

@@ -14,9 +14,8 @@ def schools_for(user):
     """Schools the user belongs to, plus every school of the districts he oversees."""
     if not user.is_authenticated:
         return School.objects.none()
-    return School.objects.filter(
-        Q(memberships__user=user) | Q(district__memberships__user=user, district__memberships__role=Role.DISTRICT_OFFICER)
-    ).distinct().select_related("district")
+    oversees = Q(district__memberships__user=user, district__memberships__role=Role.DISTRICT_OFFICER)
+    return School.objects.filter(Q(memberships__user=user) | oversees).distinct().select_related("district")
 
 
 def roles_in(user, school):

@@ -15,6 +15,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(f"请求内容格式错误，无法解析（{exc.detail}）")
     elif isinstance(exc, IntegrityError):
         return Response({"detail": "数据与已有记录冲突（如重复），未保存"}, status=status.HTTP_409_CONFLICT)
     return drf_handler(exc, context)

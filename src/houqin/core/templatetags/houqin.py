@@ -7,6 +7,7 @@ from ..menu import MENU
 from ..rules import VIEW, can
 
 register = template.Library()
+LINK = '<a class="nav-link {1}" href="{0}"><i class="bi bi-{2} me-1"></i>{3}</a>'
 
 
 @register.simple_tag(takes_context=True)
@@ -20,9 +21,8 @@ def sidebar(context):
             for i in items if i.model is None or can(roles, VIEW, i.model)
         ]
         if links:
-            parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title,
-                         format_html_join("", '<a class="nav-link {1}" href="{0}"><i class="bi bi-{2} me-1"></i>{3}</a>',
-                                          links)))
+            nav = format_html_join("", LINK, links)
+            parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
     return format_html_join("", "{}", ((p,) for p in parts))
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -31,7 +32,12 @@ def logout_view(request):
     return redirect("core:login")
 
 
+LOCKED_OUT = "连续多次登录失败，该账号已暂时锁定 1 小时"
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": LOCKED_OUT}, status=429)
     return render(request, "core/locked_out.html", status=429)
 
 
