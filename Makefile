@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv clean
+.PHONY: run test lint venv dev-venv chromium clean
 
 $(BIN)/houqin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ run: venv
 	HOUQIN_HTTPS=0 $(BIN)/houqin serve --bind $(HOST):$(PORT)
 
 ## Linter and the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
-test: dev-venv lint
+test: dev-venv lint chromium
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: dev-venv
 	$(BIN)/ruff check src tests bench

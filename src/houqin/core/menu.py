@@ -1,7 +1,10 @@
 """The sidebar: modules and their pages. Each app appends its own section; an item shows
-only to roles that may view its model (asked of the same rules table)."""
+only to roles that may view its model (asked of the same rules table). Labels are Chinese
+source strings wrapped in gettext_lazy, translated when the sidebar renders."""
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -13,18 +16,19 @@ class Item:
 
 
 MENU: list[tuple[str, list[Item]]] = [
-    ("工作台", [
-        Item("首页", "core:home", icon="house"),
-        Item("待我审批", "core:approval_inbox", icon="check2-square"),
-        Item("通知", "core:notification_list", icon="bell"),
+    (_("工作台"), [
+        Item(_("首页"), "core:home", icon="house"),
+        Item(_("待我审批"), "core:approval_inbox", icon="check2-square"),
+        Item(_("通知"), "core:notification_list", icon="bell"),
     ]),
-    ("基础信息", [
-        Item("校区", "core:campus_list", "core.campus", "geo-alt"),
-        Item("楼栋", "core:building_list", "core.building", "building"),
-        Item("房间", "core:room_list", "core.room", "door-open"),
-        Item("班级", "core:schoolclass_list", "core.schoolclass", "people"),
-        Item("教职工", "core:person_list", "core.person", "person-vcard"),
-        Item("证件", "core:certificate_list", "core.certificate", "card-checklist"),
+    (_("基础信息"), [
+        Item(_("校区"), "core:campus_list", "core.campus", "geo-alt"),
+        Item(_("楼栋"), "core:building_list", "core.building", "building"),
+        Item(_("房间"), "core:room_list", "core.room", "door-open"),
+        Item(_("班级"), "core:schoolclass_list", "core.schoolclass", "people"),
+        Item(_("教职工"), "core:person_list", "core.person", "person-vcard"),
+        Item(_("证件"), "core:certificate_list", "core.certificate", "card-checklist"),
+        Item(_("账号与角色"), "core:membership_list", "core.membership", "person-lock"),
     ]),
 ]
 
