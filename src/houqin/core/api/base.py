@@ -11,6 +11,7 @@ class SchoolScopedViewSetMixin:
     authenticated the user, and narrows every queryset to it. Another school's id is a 404."""
 
     select_related = ()
+    prefetch_related = ()
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
@@ -28,7 +29,9 @@ class SchoolScopedViewSetMixin:
 
     def get_queryset(self):
         qs = scope(super().get_queryset(), self.school)
-        return qs.select_related(*self.select_related) if self.select_related else qs
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "school": getattr(self.request._request, "school", None)}

@@ -99,7 +99,8 @@ class RoomViewSet(SchoolScopedViewSet):
     queryset = Room.objects.all()
     serializer_class = s.RoomSerializer
     filterset_class = filtersets.RoomFilterSet
-    select_related = ("building", "responsible")
+    select_related = ("building",)
+    prefetch_related = ("responsible",)  # see RoomListView: a join here slows PostgreSQL at scale
 
 
 class SchoolClassViewSet(SchoolScopedViewSet):

@@ -44,9 +44,13 @@ class SchoolScopedMixin(LoginRequiredMixin):
             raise PermissionDenied("您的角色无权进行此操作")
         return super().dispatch(request, *args, **kwargs)
 
+    prefetch_related = ()
+
     def get_queryset(self):
         qs = scope(self.model.objects.all(), self.request.school)
-        return qs.select_related(*self.select_related) if self.select_related else qs
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
 
     def get_context_data(self, **kwargs):
         meta = self.model._meta

@@ -39,7 +39,10 @@ class RoomListView(ObjectListView):
     model = models.Room
     filterset_class = filtersets.RoomFilterSet
     columns = ("name", "building", "number", "floor", "kind", "responsible")
-    select_related = ("building", "responsible")
+    # Joining the staff register while sorting by building made PostgreSQL scan every person
+    # at 500k rows (BENCHMARKS.md); a second small query for the page's 50 people does not.
+    select_related = ("building",)
+    prefetch_related = ("responsible",)
 
 
 class RoomDetailView(ObjectDetailView):
