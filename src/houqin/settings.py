@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "houqin.core",
+    "houqin.assets",
 ]
 
 MIDDLEWARE = [

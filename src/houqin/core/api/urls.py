@@ -2,10 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from houqin.assets.api import views as assets_api
+
 from . import views
 
 router = DefaultRouter()
 views.register(router)
+assets_api.register(router)
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api_token"),

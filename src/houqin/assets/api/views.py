@@ -1,0 +1,5 @@
+"""API viewsets of the assets app."""
+
+
+def register(router):
+    pass

@@ -1,0 +1,514 @@
+"""Domain operations on assets (校产). Each takes the acting user as `by`, runs in one
+transaction, writes the event ledger (明细帐), and raises ValidationError in Chinese when the
+operation is not allowed. Views and serializers call these, never assign a status."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
+
+from houqin.core import approvals
+from houqin.core.choices import Role
+
+from .choices import (
+    ON_BOOKS,
+    AssetStatus,
+    CompensationStatus,
+    EventKind,
+    HoldingKind,
+    LineResult,
+    StocktakeStatus,
+)
+from .models import (
+    Asset,
+    AssetEvent,
+    Compensation,
+    Loan,
+    ScrapRequest,
+    Stocktake,
+    StocktakeLine,
+    StocktakeRoom,
+)
+
+# --- helpers -------------------------------------------------------------------
+
+
+def initials(text):
+    """Pinyin initials for search: 投影机 -> tyj; letters and digits are kept as they are."""
+    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if p).lower()
+
+
+def month_index(date):
+    return date.year * 12 + date.month - 1
+
+
+def _event(asset, kind, *, by, quantity=0, value_change=Decimal("0.00"), note="", **places):
+    return AssetEvent.objects.create(school=asset.school, asset=asset, kind=kind, quantity=quantity,
+                                     value_change=value_change, note=note[:300], by=by, **places)
+
+
+def _locked(asset):
+    return Asset.objects.select_for_update().get(pk=asset.pk)
+
+
+def _require(asset, *statuses, action):
+    if asset.status not in statuses:
+        raise ValidationError(f"{asset}当前状态为“{asset.get_status_display()}”，不能{action}")
+
+
+def _quantity(asset, quantity):
+    quantity = asset.quantity if quantity is None else int(quantity)
+    if quantity < 1 or quantity > asset.quantity:
+        raise ValidationError(f"数量须在 1 到 {asset.quantity} 之间")
+    return quantity
+
+
+# --- register --------------------------------------------------------------------
+
+
+def next_tag(school, year):
+    """The next free tag of the school for the year, e.g. ESYX-2025-00123."""
+    prefix = f"{school.code.upper()}-{year}-"
+    last = Asset.objects.filter(school=school, tag__startswith=prefix).aggregate(m=Max("tag"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{prefix}{number:05d}"
+
+
+def prepare(asset):
+    """Fill the derived fields of an unsaved asset from its school, category and price."""
+    school = asset.school
+    if asset.kind == HoldingKind.INDIVIDUAL and asset.quantity != 1:
+        raise ValidationError({"quantity": "单件资产数量只能为 1；多件请选“批量”"})
+    if asset.room_id and asset.room.school_id != school.pk:
+        raise ValidationError({"room": "地点不属于本校"})
+    if asset.custodian_id and asset.custodian.school_id != school.pk:
+        raise ValidationError({"custodian": "保管人不属于本校"})
+    asset.pinyin = initials(asset.name)[:100]
+    asset.capitalised = asset.unit_price >= school.capitalisation_threshold
+    asset.start_month = month_index(asset.purchase_date)
+    years = asset.category.depreciation_years
+    asset.life_months = years * 12 if (years and asset.capitalised) else None
+    return asset
+
+
+@transaction.atomic
+def register(asset, *, by):
+    """Register an unsaved Asset (tag generated when empty); returns it saved."""
+    prepare(asset)
+    given = bool(asset.tag)
+    taken = ValidationError({"tag": f"资产编号 {asset.tag} 已被使用"})
+    if given and Asset.objects.filter(school=asset.school, tag=asset.tag).exists():
+        raise taken
+    for _attempt in range(5):
+        if not given:
+            asset.tag = next_tag(asset.school, asset.purchase_date.year)
+        try:
+            with transaction.atomic():
+                asset.save()
+            break
+        except IntegrityError:
+            if given:
+                raise taken
+            # someone took the number meanwhile: take the next one
+    else:
+        raise ValidationError("无法生成资产编号，请重试")
+    _event(asset, EventKind.REGISTER, by=by, quantity=asset.quantity, value_change=asset.original_value,
+           to_room=asset.room, to_custodian=asset.custodian, note="登记入账")
+    return asset
+
+
+@transaction.atomic
+def split(asset, quantity, *, by, note=""):
+    """Split `quantity` off a bulk holding into a new holding in the same room; returns it."""
+    asset = _locked(asset)
+    if asset.kind != HoldingKind.BULK:
+        raise ValidationError("只有批量资产可以拆分")
+    quantity = int(quantity)
+    if not 1 <= quantity < asset.quantity:
+        raise ValidationError(f"拆分数量须在 1 到 {asset.quantity - 1} 之间")
+    asset.quantity -= quantity
+    asset.save(update_fields=["quantity", "updated_at"])
+    value = asset.unit_price * quantity
+    part = Asset.objects.get(pk=asset.pk)
+    part.pk = part.id = None
+    part._state.adding = True
+    part.quantity, part.tag = quantity, next_tag(asset.school, asset.purchase_date.year)
+    part.save()
+    _event(asset, EventKind.SPLIT, by=by, quantity=-quantity, value_change=-value, note=f"拆出至 {part.tag} {note}")
+    _event(part, EventKind.SPLIT, by=by, quantity=quantity, value_change=value, note=f"自 {asset.tag} 拆出 {note}",
+           to_room=part.room, to_custodian=part.custodian)
+    return part
+
+
+@transaction.atomic
+def move(asset, *, by, room=None, custodian=None, quantity=None, note=""):
+    """Move a holding (or part of a bulk holding) to another room and/or custodian."""
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED, action="调拨")
+    if room is None and custodian is None:
+        raise ValidationError("请选择新地点或新保管人")
+    for other, label in ((room, "地点"), (custodian, "保管人")):
+        if other is not None and other.school_id != asset.school_id:
+            raise ValidationError(f"{label}不属于本校")
+    quantity = _quantity(asset, quantity)
+    if quantity < asset.quantity:
+        asset = split(asset, quantity, by=by, note="调拨")
+    before_room, before_custodian = asset.room, asset.custodian
+    asset.room = room or asset.room
+    asset.custodian = custodian or asset.custodian
+    asset.save(update_fields=["room", "custodian", "updated_at"])
+    _event(asset, EventKind.MOVE, by=by, from_room=before_room, to_room=asset.room,
+           from_custodian=before_custodian, to_custodian=asset.custodian, note=note)
+    return asset
+
+
+# --- loans, damage, repair, loss ----------------------------------------------------
+
+
+@transaction.atomic
+def lend(asset, *, by, borrower, due_on, quantity=1, lent_on=None, note=""):
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_USE, AssetStatus.IDLE, action="借出")
+    if borrower.school_id != asset.school_id:
+        raise ValidationError("借用人不属于本校")
+    lent_on = lent_on or timezone.localdate()
+    if due_on < lent_on:
+        raise ValidationError({"due_on": "应还日期不能早于借出日期"})
+    quantity = _quantity(asset, quantity)
+    if quantity < asset.quantity:
+        asset = split(asset, quantity, by=by, note="借出")
+    asset.status = AssetStatus.LENT
+    asset.save(update_fields=["status", "updated_at"])
+    loan = Loan.objects.create(school=asset.school, asset=asset, borrower=borrower, quantity=quantity,
+                               lent_on=lent_on, due_on=due_on, note=note)
+    _event(asset, EventKind.LEND, by=by, note=f"借给 {borrower}，应还 {due_on:%Y-%m-%d} {note}")
+    return loan
+
+
+@transaction.atomic
+def return_loan(loan, *, by, condition="完好", damaged=False, returned_on=None):
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.returned_on:
+        raise ValidationError("该借用已归还")
+    asset = _locked(loan.asset)
+    loan.returned_on = returned_on or timezone.localdate()
+    loan.return_condition = condition
+    loan.save(update_fields=["returned_on", "return_condition", "updated_at"])
+    asset.status = AssetStatus.DAMAGED if damaged else AssetStatus.IN_USE
+    asset.save(update_fields=["status", "updated_at"])
+    _event(asset, EventKind.RETURN, by=by, note=f"{loan.borrower} 归还：{condition}")
+    return loan
+
+
+def overdue_loans(school, today=None):
+    today = today or timezone.localdate()
+    return Loan.objects.filter(school=school, returned_on__isnull=True, due_on__lt=today)
+
+
+@transaction.atomic
+def report_damage(asset, *, by, description, liable_name="", amount=None):
+    """Mark a holding damaged; with a liable person, open a compensation record."""
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.LENT, action="报损")
+    asset.status = AssetStatus.DAMAGED
+    asset.save(update_fields=["status", "updated_at"])
+    _event(asset, EventKind.DAMAGE, by=by, note=description)
+    if liable_name:
+        if amount is None or Decimal(amount) < 0:
+            raise ValidationError({"amount": "请填写赔偿金额"})
+        return Compensation.objects.create(school=asset.school, asset=asset, description=description,
+                                           liable_name=liable_name, amount=amount)
+    return None
+
+
+@transaction.atomic
+def settle_compensation(compensation, *, by, paid, note=""):
+    """Record a compensation as paid, or waived (免赔: needs a reason)."""
+    compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if compensation.status != CompensationStatus.PENDING:
+        raise ValidationError("该赔偿已办结")
+    if not paid and not note.strip():
+        raise ValidationError({"settle_note": "免赔须写明理由"})
+    compensation.status = CompensationStatus.PAID if paid else CompensationStatus.WAIVED
+    compensation.settled_by, compensation.settled_on, compensation.settle_note = by, timezone.localdate(), note
+    compensation.save()
+    return compensation
+
+
+@transaction.atomic
+def send_to_repair(asset, *, by, note=""):
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED, action="送修")
+    asset.status = AssetStatus.IN_REPAIR
+    asset.save(update_fields=["status", "updated_at"])
+    _event(asset, EventKind.REPAIR, by=by, note=note)
+    return asset
+
+
+@transaction.atomic
+def repaired(asset, *, by, note=""):
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_REPAIR, action="登记修复")
+    asset.status = AssetStatus.IN_USE
+    asset.save(update_fields=["status", "updated_at"])
+    _event(asset, EventKind.REPAIRED, by=by, note=note)
+    return asset
+
+
+@transaction.atomic
+def mark_lost(asset, *, by, note):
+    asset = _locked(asset)
+    _require(asset, *[s for s in ON_BOOKS if s != AssetStatus.PENDING_SCRAP], action="登记丢失")
+    if not note.strip():
+        raise ValidationError({"note": "请写明丢失经过"})
+    asset.status = AssetStatus.LOST
+    asset.save(update_fields=["status", "updated_at"])
+    _event(asset, EventKind.LOST, by=by, quantity=-asset.quantity, value_change=-asset.original_value, note=note)
+    return asset
+
+
+# --- scrapping ------------------------------------------------------------------------
+
+
+def _scrap_approved(scrap, approval, by):
+    asset = _locked(scrap.asset)
+    asset.status = AssetStatus.SCRAPPED
+    asset.save(update_fields=["status", "updated_at"])
+    scrap.state = "approved"
+    scrap.save(update_fields=["state", "updated_at"])
+    _event(asset, EventKind.SCRAP, by=by, quantity=-asset.quantity, value_change=-asset.original_value,
+           note=f"报废已批准：{scrap.reason}")
+
+
+def _scrap_rejected(scrap, approval, by):
+    asset = _locked(scrap.asset)
+    asset.status = scrap.previous_status
+    asset.save(update_fields=["status", "updated_at"])
+    scrap.state = "rejected"
+    scrap.save(update_fields=["state", "updated_at"])
+    _event(asset, EventKind.SCRAP_REJECTED, by=by, note="报废未获批准")
+
+
+SCRAP = approvals.register(approvals.Policy(
+    key="assets.scrap", label="资产报废",
+    steps=(
+        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
+        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
+        approvals.Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}), when=approvals.amount_above("district_threshold")),
+    ),
+    on_approved=_scrap_approved, on_rejected=_scrap_rejected,
+))
+
+
+@transaction.atomic
+def request_scrap(asset, *, by, reason, quantity=None):
+    """Ask to scrap a holding (or part of a bulk holding). The amount is its original value;
+    the approval follows the school's thresholds (principal from principal_threshold)."""
+    asset = _locked(asset)
+    _require(asset, AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED, action="申请报废")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明报废原因"})
+    quantity = _quantity(asset, quantity)
+    if quantity < asset.quantity:
+        asset = split(asset, quantity, by=by, note="报废")
+    previous = asset.status
+    asset.status = AssetStatus.PENDING_SCRAP
+    asset.save(update_fields=["status", "updated_at"])
+    scrap = ScrapRequest.objects.create(school=asset.school, asset=asset, quantity=quantity, reason=reason,
+                                        amount=asset.original_value, requested_by=by, previous_status=previous)
+    _event(asset, EventKind.SCRAP_REQUEST, by=by, note=reason)
+    approvals.request_approval(scrap, SCRAP.key, by=by, amount=scrap.amount,
+                               title=f"报废 {asset.tag} {asset.name} ×{quantity}（{scrap.amount} 元）")
+    return scrap
+
+
+@transaction.atomic
+def dispose(scrap, *, by, method, proceeds=Decimal("0.00"), disposed_on=None):
+    """Record how an approved scrapping was disposed of (出售、拍卖、销毁 …) and its proceeds."""
+    scrap = ScrapRequest.objects.select_for_update().get(pk=scrap.pk)
+    if scrap.state != "approved":
+        raise ValidationError("只有已批准的报废才能登记处置")
+    if Decimal(proceeds) < 0:
+        raise ValidationError({"disposal_proceeds": "处置收入不能为负"})
+    scrap.state, scrap.disposal_method, scrap.disposal_proceeds = "disposed", method, Decimal(proceeds)
+    scrap.disposed_on = disposed_on or timezone.localdate()
+    scrap.save()
+    return scrap
+
+
+# --- stocktakes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_stocktake(school, *, by, name, rooms):
+    """Open a stocktake of the given rooms; the expected list is frozen now."""
+    rooms = list(rooms)
+    if not rooms:
+        raise ValidationError("请选择要盘点的房间")
+    if any(r.school_id != school.pk for r in rooms):
+        raise ValidationError("房间不属于本校")
+    stocktake = Stocktake.objects.create(school=school, name=name, opened_by=by)
+    by_room = {r.pk: StocktakeRoom(school=school, stocktake=stocktake, room=r) for r in rooms}
+    StocktakeRoom.objects.bulk_create(by_room.values())
+    assets = Asset.objects.filter(school=school, room_id__in=by_room, status__in=ON_BOOKS).only("id", "room_id",
+                                                                                                 "quantity")
+    StocktakeLine.objects.bulk_create(
+        [StocktakeLine(school=school, stocktake=stocktake, stocktake_room=by_room[a.room_id], asset_id=a.pk,
+                       expected=a.quantity) for a in assets.iterator(chunk_size=2000)],
+        batch_size=1000,
+    )
+    return stocktake
+
+
+def _open(stocktake):
+    if stocktake.status != StocktakeStatus.OPEN:
+        raise ValidationError("盘点已结束，不能再修改")
+
+
+def result_of(expected, counted, damaged):
+    if counted < expected:
+        return LineResult.MISSING
+    if damaged:
+        return LineResult.DAMAGED
+    if counted > expected:
+        return LineResult.SURPLUS
+    return LineResult.FOUND
+
+
+@transaction.atomic
+def count_line(line, *, by, counted, damaged=0, note=""):
+    line = StocktakeLine.objects.select_for_update().select_related("stocktake", "stocktake_room").get(pk=line.pk)
+    _open(line.stocktake)
+    if line.stocktake_room.signed_at:
+        raise ValidationError("该房间已签字确认，不能再修改")
+    counted, damaged = int(counted), int(damaged or 0)
+    if counted < 0 or damaged < 0 or damaged > counted:
+        raise ValidationError("实盘数量不能为负，损坏数量不能超过实盘数量")
+    line.counted, line.damaged, line.note = counted, damaged, note
+    line.result = result_of(line.expected, counted, damaged)
+    line.counted_by, line.counted_at = by, timezone.now()
+    line.save()
+    return line
+
+
+def scan(stocktake, tag, *, by):
+    """A scanned QR label counts its holding as found (quantity as expected)."""
+    line = StocktakeLine.objects.filter(stocktake=stocktake, asset__tag=tag).first()
+    if line is None:
+        raise ValidationError(f"{tag} 不在本次盘点范围内")
+    return count_line(line, by=by, counted=line.expected)
+
+
+@transaction.atomic
+def add_surplus(stocktake_room, *, by, description, quantity, note=""):
+    _open(stocktake_room.stocktake)
+    if stocktake_room.signed_at:
+        raise ValidationError("该房间已签字确认，不能再修改")
+    return StocktakeLine.objects.create(
+        school=stocktake_room.school, stocktake=stocktake_room.stocktake, stocktake_room=stocktake_room,
+        description=description, expected=0, counted=int(quantity), result=LineResult.SURPLUS, note=note,
+        counted_by=by, counted_at=timezone.now())
+
+
+def may_sign_room(room, user, roles):
+    """The room's responsible person, the head teacher of the class in it, or the director."""
+    if Role.DIRECTOR in roles:
+        return True
+    if room.responsible_id and room.responsible.user_id == user.pk:
+        return True
+    return room.classes.filter(head_teacher__user=user).exists()
+
+
+@transaction.atomic
+def sign_room(stocktake_room, *, by, roles):
+    stocktake_room = StocktakeRoom.objects.select_for_update().select_related("room", "stocktake").get(
+        pk=stocktake_room.pk)
+    _open(stocktake_room.stocktake)
+    if stocktake_room.signed_at:
+        raise ValidationError("该房间已签字")
+    if not may_sign_room(stocktake_room.room, by, roles):
+        raise PermissionDenied("只有该房间的负责人（班主任）或总务主任可以签字")
+    if stocktake_room.lines.filter(result=LineResult.PENDING).exists():
+        raise ValidationError("还有未盘点的物品，不能签字")
+    stocktake_room.signed_by, stocktake_room.signed_at = by, timezone.now()
+    stocktake_room.save(update_fields=["signed_by", "signed_at", "updated_at"])
+    return stocktake_room
+
+
+def discrepancies(stocktake):
+    return stocktake.lines.exclude(result=LineResult.FOUND).select_related("asset", "stocktake_room__room")
+
+
+def discrepancy_value(stocktake):
+    """The original value the adjustments would write off or add, for the approval amount."""
+    total = Decimal("0.00")
+    for line in discrepancies(stocktake).filter(asset__isnull=False):
+        total += abs(line.expected - line.counted) * line.asset.unit_price + line.damaged * line.asset.unit_price
+    return total
+
+
+def _apply_adjustments(stocktake, approval, by):
+    for line in discrepancies(stocktake).filter(asset__isnull=False):
+        asset = _locked(line.asset)
+        missing, damaged = max(line.expected - line.counted, 0), line.damaged
+        surplus = max(line.counted - line.expected, 0)
+        if missing:
+            part = asset if missing == asset.quantity else split(asset, missing, by=by, note="盘亏")
+            part.status = AssetStatus.LOST
+            part.save(update_fields=["status", "updated_at"])
+            _event(part, EventKind.STOCKTAKE, by=by, quantity=-part.quantity, value_change=-part.original_value,
+                   note=f"{stocktake.name}：盘亏")
+            asset.refresh_from_db()
+        if damaged and asset.status != AssetStatus.LOST:
+            part = asset if damaged >= asset.quantity else split(asset, damaged, by=by, note="盘点损坏")
+            part.status = AssetStatus.DAMAGED
+            part.save(update_fields=["status", "updated_at"])
+            _event(part, EventKind.STOCKTAKE, by=by, note=f"{stocktake.name}：损坏 {damaged}")
+        if surplus:
+            asset.quantity += surplus
+            asset.save(update_fields=["quantity", "updated_at"])
+            _event(asset, EventKind.STOCKTAKE, by=by, quantity=surplus, value_change=surplus * asset.unit_price,
+                   note=f"{stocktake.name}：盘盈")
+    stocktake.status = StocktakeStatus.ADJUSTED
+    stocktake.save(update_fields=["status", "updated_at"])
+
+
+STOCKTAKE_ADJUSTMENT = approvals.register(approvals.Policy(
+    key="assets.stocktake", label="盘点差异调整",
+    steps=(
+        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
+        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
+    ),
+    on_approved=_apply_adjustments,
+))
+
+
+@transaction.atomic
+def close_stocktake(stocktake, *, by):
+    """Close a stocktake whose rooms are all signed; the proposed adjustments go to approval.
+    Returns the approval, or None when everything was found as expected."""
+    stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+    _open(stocktake)
+    if stocktake.rooms.filter(signed_at__isnull=True).exists():
+        raise ValidationError("还有房间未签字确认，不能结束盘点")
+    stocktake.status, stocktake.closed_at = StocktakeStatus.CLOSED, timezone.now()
+    stocktake.save(update_fields=["status", "closed_at", "updated_at"])
+    if not discrepancies(stocktake).exists():
+        stocktake.status = StocktakeStatus.ADJUSTED
+        stocktake.save(update_fields=["status", "updated_at"])
+        return None
+    return approvals.request_approval(stocktake, STOCKTAKE_ADJUSTMENT.key, by=by,
+                                      amount=discrepancy_value(stocktake),
+                                      title=f"{stocktake.name}：盘点差异调整")
+
+
+def progress(stocktake):
+    """Per room: lines counted / total, and whether signed — for the progress view."""
+    from django.db.models import Count, Q
+
+    return stocktake.rooms.select_related("room__building", "signed_by").annotate(
+        total=Count("lines"), done=Count("lines", filter=~Q(lines__result=LineResult.PENDING)))
+

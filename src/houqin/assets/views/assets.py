@@ -1,0 +1,3 @@
+"""Pages of the assets app: assets."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the assets app: labels."""
+
+urlpatterns = []
