@@ -70,7 +70,8 @@ class Asset(SchoolOwned):
     custodian = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="assets",
                                   verbose_name="保管人")
     status = models.CharField("状态", max_length=16, choices=AssetStatus.choices, default=AssetStatus.IN_USE)
-    capitalised = models.BooleanField("固定资产", default=True, help_text="单价达到学校固定资产起点的记为固定资产，否则为低值易耗品")
+    capitalised = models.BooleanField("固定资产", default=True,
+                                      help_text="单价达到学校固定资产起点的记为固定资产，否则为低值易耗品")
     # Depreciation inputs fixed at registration: months since year 0 of the purchase month
     # (当月增加当月计提) and the life in months (None: not depreciated).
     start_month = models.PositiveIntegerField("起始计提月", editable=False)

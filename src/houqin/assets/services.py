@@ -297,7 +297,8 @@ SCRAP = approvals.register(approvals.Policy(
     steps=(
         approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
         approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-        approvals.Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}), when=approvals.amount_above("district_threshold")),
+        approvals.Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}),
+                       when=approvals.amount_above("district_threshold")),
     ),
     on_approved=_scrap_approved, on_rejected=_scrap_rejected,
 ))
