@@ -16,6 +16,8 @@ KEEPERS = MANAGERS | {R.KEEPER}
 RULES.update({
     "assets.category": rule(EVERYONE),
     "assets.asset": rule(EVERYONE, add=KEEPERS, change=KEEPERS, delete=()),
+    # The event ledger (明细帐) is written only by services; it is read with its asset.
+    "assets.assetevent": rule(EVERYONE),
     "assets.loan": rule(EVERYONE - {R.GUARD}, add=KEEPERS, change=KEEPERS, delete=()),
     "assets.compensation": rule(KEEPERS | {R.ACCOUNTANT, R.TEACHER}, add=KEEPERS, change=KEEPERS | {R.ACCOUNTANT},
                                 delete=()),

@@ -388,6 +388,8 @@ def count_line(line, *, by, counted, damaged=0, note=""):
     counted, damaged = int(counted), int(damaged or 0)
     if counted < 0 or damaged < 0 or damaged > counted:
         raise ValidationError("实盘数量不能为负，损坏数量不能超过实盘数量")
+    if counted > 1 and line.asset_id and line.asset.kind == HoldingKind.INDIVIDUAL:
+        raise ValidationError("单件资产实盘数量只能为 0 或 1；多出的物品请登记为盘盈")
     line.counted, line.damaged, line.note = counted, damaged, note
     line.result = result_of(line.expected, counted, damaged)
     line.counted_by, line.counted_at = by, timezone.now()
@@ -395,12 +397,41 @@ def count_line(line, *, by, counted, damaged=0, note=""):
     return line
 
 
-def scan(stocktake, tag, *, by):
-    """A scanned QR label counts its holding as found (quantity as expected)."""
-    line = StocktakeLine.objects.filter(stocktake=stocktake, asset__tag=tag).first()
+def _asset_lookup(text):
+    """What a scanner typed, as a filter on StocktakeLine: a QR label carries the address of
+    the scan page (/assets/scan/<tag>/) or of the asset page; a USB scanner types the tag."""
+    from urllib.parse import unquote, urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    if "/" in text:
+        try:
+            match = resolve(unquote(urlsplit(text).path))
+        except Resolver404:
+            match = None
+        if match and match.view_name == "assets:scan":
+            return {"asset__tag__iexact": match.kwargs["tag"]}
+        if match and match.view_name == "assets:asset_detail":
+            return {"asset_id": match.kwargs["pk"]}
+    return {"asset__tag__iexact": text}
+
+
+def scan(stocktake, tag, *, by, stocktake_room=None):
+    """A scanned QR label (or typed tag) counts its holding as found (quantity as expected).
+    With `stocktake_room`, a holding booked in another room of the stocktake is refused."""
+    tag = (tag or "").strip()
+    if not tag:
+        raise ValidationError("请输入或扫描资产编号")
+    lines = StocktakeLine.objects.filter(stocktake=stocktake).select_related("asset", "stocktake_room__room")
+    line = lines.filter(**_asset_lookup(tag)).first()
     if line is None:
-        raise ValidationError(f"{tag} 不在本次盘点范围内")
-    return count_line(line, by=by, counted=line.expected)
+        raise ValidationError(f"{tag} 不在本次盘点的账面清单中；如是账外物品，请登记为盘盈")
+    if stocktake_room is not None and line.stocktake_room_id != stocktake_room.pk:
+        raise ValidationError(f"{line.asset} 账面在“{line.stocktake_room.room}”，不在本房间；"
+                              "请到该房间盘点，或在本房间登记为盘盈")
+    counted = count_line(line, by=by, counted=line.expected, note=line.note)
+    counted.asset = line.asset
+    return counted
 
 
 @transaction.atomic
@@ -443,18 +474,26 @@ def discrepancies(stocktake):
     return stocktake.lines.exclude(result=LineResult.FOUND).select_related("asset", "stocktake_room__room")
 
 
+def line_value(line):
+    """The original value a line's adjustment writes off or adds (0 for an unregistered surplus item)."""
+    if line.asset_id is None or line.counted is None:
+        return Decimal("0.00")
+    return (abs(line.expected - line.counted) + line.damaged) * line.asset.unit_price
+
+
 def discrepancy_value(stocktake):
     """The original value the adjustments would write off or add, for the approval amount."""
-    total = Decimal("0.00")
-    for line in discrepancies(stocktake).filter(asset__isnull=False):
-        total += abs(line.expected - line.counted) * line.asset.unit_price + line.damaged * line.asset.unit_price
-    return total
+    return sum((line_value(line) for line in discrepancies(stocktake).filter(asset__isnull=False)),
+               Decimal("0.00"))
 
 
 def _apply_adjustments(stocktake, approval, by):
     for line in discrepancies(stocktake).filter(asset__isnull=False):
         asset = _locked(line.asset)
-        missing, damaged = max(line.expected - line.counted, 0), line.damaged
+        if asset.status not in ON_BOOKS:  # written off meanwhile (scrapped, lost): never twice
+            continue
+        # the holding may have been split or moved since the count: adjust no more than is left
+        missing, damaged = min(max(line.expected - line.counted, 0), asset.quantity), line.damaged
         surplus = max(line.counted - line.expected, 0)
         if missing:
             part = asset if missing == asset.quantity else split(asset, missing, by=by, note="盘亏")

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from .choices import CertificateKind, Employment, RoomKind
 from .models import Building, Campus, Certificate, Person, Room, SchoolClass
-from .tenancy import scope
+from .tenancy import is_school_owned, scope
 
 
 class SchoolFilterSet(filters.FilterSet):
@@ -18,7 +18,7 @@ class SchoolFilterSet(filters.FilterSet):
         school = getattr(request, "school", None)
         for f in self.filters.values():
             qs = getattr(f, "queryset", None)
-            if qs is not None and school is not None:
+            if qs is not None and school is not None and is_school_owned(qs.model):
                 f.queryset = scope(qs, school)
 
     @property

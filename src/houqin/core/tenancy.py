@@ -59,6 +59,10 @@ def switch_school(request, school_id):
     return school
 
 
+def is_school_owned(model):
+    return model is School or any(f.name == "school" for f in model._meta.fields)
+
+
 def scope(queryset, school):
     """Narrow any queryset to one school's rows: the one place rows are scoped."""
     model = queryset.model

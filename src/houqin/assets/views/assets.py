@@ -1,3 +1,416 @@
-"""Pages of the assets app: assets."""
+"""Pages of the assets app: the register (资产登记簿), an asset's detail ledger (明细帐) and
+its lifecycle actions, loans, compensations and scrap requests.
 
-urlpatterns = []
+Actions are POST-only views on the generic bases: the role rule and the tenant scope come
+from SchoolScopedMixin, the work from services; a refusal is shown as a message and writes
+nothing. Nobody deletes an asset: the delete URL exists and the rule refuses it (403)."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views import View
+
+from houqin.core.models import ApprovalRequest
+from houqin.core.rules import ADD, CHANGE, can
+from houqin.core.views.generic import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    SchoolScopedMixin,
+)
+
+from .. import filtersets, forms, services
+from ..choices import AssetStatus, CompensationStatus, EventKind, HoldingKind
+from ..models import Asset, AssetEvent, Compensation, Loan, ScrapRequest
+from ..rules import own_rooms_only, visible_assets
+
+# --- visibility --------------------------------------------------------------------------
+
+
+class AssetVisibleMixin:
+    """Assets: the tenant scope (base class) and the teacher's own rooms only."""
+
+    def get_queryset(self):
+        return visible_assets(super().get_queryset(), self.request.user, self.request.roles)
+
+
+class AssetChildVisibleMixin:
+    """Loans, compensations, scrap requests: only those of assets the user may see."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if own_rooms_only(self.request.roles):
+            user = self.request.user
+            qs = qs.filter(Q(asset__room__responsible__user=user) | Q(asset__room__classes__head_teacher__user=user))
+            qs = qs.distinct()
+        return qs
+
+
+# --- the register ----------------------------------------------------------------------
+
+
+class AssetListView(AssetVisibleMixin, ObjectListView):
+    model = Asset
+    filterset_class = filtersets.AssetFilterSet
+    columns = ("tag", "name", "category", "kind", "quantity", "unit_price", "room", "custodian", "status")
+    select_related = ("category", "room__building", "custodian")
+    template_name = "assets/asset_list.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["assets/_asset_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for asset in context["object_list"]:
+            asset.status_badge = AssetStatus(asset.status).badge
+        return context
+
+
+ACTIONS_BY_STATUS = {
+    "move": (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED),
+    "lend": (AssetStatus.IN_USE, AssetStatus.IDLE),
+    "damage": (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.LENT),
+    "repair": (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED),
+    "repaired": (AssetStatus.IN_REPAIR,),
+    "lost": (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.LENT, AssetStatus.IN_REPAIR, AssetStatus.DAMAGED),
+    "scrap": (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED),
+}
+
+
+class AssetDetailView(AssetVisibleMixin, ObjectDetailView):
+    model = Asset
+    template_name = "assets/asset_detail.html"
+    select_related = ("category", "room__building", "custodian")
+    fields = ("tag", "kind", "name", "category", "model_spec", "brand", "unit_price", "quantity", "unit",
+              "purchase_date", "funding_source", "supplier", "invoice_number", "warranty_end", "room", "custodian",
+              "status", "capitalised", "notes", "created_at")
+
+    def get_context_data(self, **kwargs):
+        asset, roles, school = self.object, self.request.roles, self.request.school
+        manage = can(roles, CHANGE, Asset)
+        status = asset.status
+        allowed = {name for name, states in ACTIONS_BY_STATUS.items() if status in states} if manage else set()
+        if asset.kind != HoldingKind.BULK or asset.quantity < 2 or status in (AssetStatus.SCRAPPED, AssetStatus.LOST):
+            split = None
+        else:
+            split = forms.SplitForm(school=school, prefix="split") if manage else None
+        if not can(roles, ADD, ScrapRequest):
+            allowed.discard("scrap")
+        if not can(roles, ADD, Loan):
+            allowed.discard("lend")
+        action_forms = {
+            "move": forms.MoveForm(school=school, prefix="move") if "move" in allowed else None,
+            "split": split,
+            "lend": forms.LendForm(school=school, prefix="lend") if "lend" in allowed else None,
+            "damage": forms.DamageForm(school=school, prefix="damage") if "damage" in allowed else None,
+            "repair": forms.NoteForm(school=school, prefix="repair") if "repair" in allowed else None,
+            "repaired": forms.NoteForm(school=school, prefix="repaired") if "repaired" in allowed else None,
+            "lost": forms.LostForm(school=school, prefix="lost") if "lost" in allowed else None,
+            "scrap": forms.ScrapForm(school=school, prefix="scrap") if "scrap" in allowed else None,
+        }
+        from .labels import scan_actions  # 报修 / 盘点 at hand, as after scanning the label
+
+        return super().get_context_data(
+            **scan_actions(self.request, asset),
+            status_badge=AssetStatus(status).badge, action_forms=action_forms,
+            events=AssetEvent.objects.filter(asset=asset).select_related(
+                "from_room__building", "to_room__building", "from_custodian", "to_custodian", "by"),
+            loans=asset.loans.select_related("borrower"),
+            compensations=asset.compensations.all(),
+            scrap_requests=asset.scrap_requests.all(),
+            return_form=forms.ReturnForm(school=school, prefix="return") if can(roles, CHANGE, Loan) else None,
+            **kwargs,
+        )
+
+
+class AssetEditView(AssetVisibleMixin, ObjectEditView):
+    model = Asset
+
+    def get_form_class(self):
+        return forms.AssetEditForm if "pk" in self.kwargs else forms.AssetRegisterForm
+
+    def form_valid(self, form):
+        user = self.request.user
+        if self.object is None:  # register through the service: tag, pinyin, depreciation, ledger
+            asset = form.save(commit=False)
+            try:
+                services.register(asset, by=user)
+            except ValidationError as e:
+                form.add_error(None, e)
+                return self.form_invalid(form)
+            messages.success(self.request, f"已登记：{asset}")
+            return HttpResponseRedirect(asset.get_absolute_url())
+        with transaction.atomic():
+            asset = form.save(commit=False)
+            asset.pinyin = services.initials(asset.name)[:100]
+            years = asset.category.depreciation_years
+            asset.life_months = years * 12 if (years and asset.capitalised) else None
+            asset.save()
+            changed = "、".join(str(form.fields[f].label) for f in form.changed_data if f != "loaded_at")
+            AssetEvent.objects.create(school=asset.school, asset=asset, kind=EventKind.EDIT, by=user,
+                                      note=f"修改：{changed}"[:300] if changed else "修改")
+        messages.success(self.request, f"已保存：{asset}")
+        return HttpResponseRedirect(asset.get_absolute_url())
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+class ActionView(SchoolScopedMixin, View):
+    """POST-only: validate the small form, call the service, say what happened in Chinese.
+    A ValidationError or PermissionDenied from the service writes nothing (one transaction)."""
+
+    http_method_names = ["post"]
+    action = CHANGE
+    form_class = None
+    prefix = None
+    done = "已办理"
+    also_requires = None  # (action, model): a second rule the action needs, e.g. adding a loan
+
+    def perform(self, obj, data, user):
+        raise NotImplementedError
+
+    def redirect_to(self, obj, result):
+        return obj.get_absolute_url()
+
+    def post(self, request, pk):
+        if self.also_requires and not can(request.roles, *self.also_requires):
+            raise PermissionDenied("您的角色无权进行此操作")
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        form = self.form_class(request.POST, school=request.school, prefix=self.prefix)
+        if not form.is_valid():
+            errors = [f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
+                      for name, field_errors in form.errors.items() for e in field_errors]
+            messages.error(request, "；".join(errors))
+            return HttpResponseRedirect(self.redirect_to(obj, None))
+        try:
+            with transaction.atomic():
+                result = self.perform(obj, form.cleaned_data, request.user)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return HttpResponseRedirect(self.redirect_to(obj, None))
+        except PermissionDenied as e:
+            messages.error(request, str(e) or "您无权进行此操作")
+            return HttpResponseRedirect(self.redirect_to(obj, None))
+        messages.success(request, self.done)
+        return HttpResponseRedirect(self.redirect_to(obj, result))
+
+
+class AssetAction(AssetVisibleMixin, ActionView):
+    model = Asset
+
+
+class MoveView(AssetAction):
+    form_class, prefix, done = forms.MoveForm, "move", "已调拨"
+
+    def perform(self, asset, data, user):
+        return services.move(asset, by=user, room=data["room"], custodian=data["custodian"],
+                             quantity=data["quantity"], note=data["note"])
+
+    def redirect_to(self, asset, result):
+        return (result or asset).get_absolute_url()
+
+
+class SplitView(AssetAction):
+    form_class, prefix, done = forms.SplitForm, "split", "已拆分"
+
+    def perform(self, asset, data, user):
+        return services.split(asset, data["quantity"], by=user)
+
+
+class LendView(AssetAction):
+    form_class, prefix, done = forms.LendForm, "lend", "已借出"
+    also_requires = (ADD, Loan)
+
+    def perform(self, asset, data, user):
+        return services.lend(asset, by=user, borrower=data["borrower"], due_on=data["due_on"],
+                             quantity=data["quantity"], note=data["note"])
+
+    def redirect_to(self, asset, loan):
+        return loan.asset.get_absolute_url() if loan else asset.get_absolute_url()
+
+
+class DamageView(AssetAction):
+    form_class, prefix, done = forms.DamageForm, "damage", "已报损"
+
+    def perform(self, asset, data, user):
+        return services.report_damage(asset, by=user, description=data["description"],
+                                      liable_name=data["liable_name"], amount=data["amount"])
+
+    def redirect_to(self, asset, compensation):
+        return reverse("assets:compensation_detail", args=[compensation.pk]) if compensation \
+            else asset.get_absolute_url()
+
+
+class RepairView(AssetAction):
+    form_class, prefix, done = forms.NoteForm, "repair", "已送修"
+
+    def perform(self, asset, data, user):
+        return services.send_to_repair(asset, by=user, note=data["note"])
+
+
+class RepairedView(AssetAction):
+    form_class, prefix, done = forms.NoteForm, "repaired", "已登记修复"
+
+    def perform(self, asset, data, user):
+        return services.repaired(asset, by=user, note=data["note"])
+
+
+class LostView(AssetAction):
+    form_class, prefix, done = forms.LostForm, "lost", "已登记丢失"
+
+    def perform(self, asset, data, user):
+        return services.mark_lost(asset, by=user, note=data["note"])
+
+
+class ScrapView(AssetAction):
+    form_class, prefix, done = forms.ScrapForm, "scrap", "已提交报废申请，等待审批"
+    also_requires = (ADD, ScrapRequest)
+
+    def perform(self, asset, data, user):
+        return services.request_scrap(asset, by=user, reason=data["reason"], quantity=data["quantity"])
+
+    def redirect_to(self, asset, scrap):
+        return scrap.get_absolute_url() if scrap else asset.get_absolute_url()
+
+
+class ReturnView(AssetChildVisibleMixin, ActionView):
+    model = Loan
+    form_class, prefix, done = forms.ReturnForm, "return", "已归还"
+
+    def perform(self, loan, data, user):
+        return services.return_loan(loan, by=user, condition=data["condition"], damaged=data["damaged"])
+
+    def redirect_to(self, loan, result):
+        return reverse("assets:loan_detail", args=[loan.pk])
+
+
+class SettleView(AssetChildVisibleMixin, ActionView):
+    model = Compensation
+    form_class, prefix, done = forms.SettleForm, "settle", "赔偿已办结"
+
+    def perform(self, compensation, data, user):
+        return services.settle_compensation(compensation, by=user, paid=data["outcome"] == "paid",
+                                            note=data["note"])
+
+    def redirect_to(self, compensation, result):
+        return reverse("assets:compensation_detail", args=[compensation.pk])
+
+
+class DisposeView(AssetChildVisibleMixin, ActionView):
+    model = ScrapRequest
+    form_class, prefix, done = forms.DisposeForm, "dispose", "已登记处置"
+
+    def perform(self, scrap, data, user):
+        return services.dispose(scrap, by=user, method=data["method"], proceeds=data["proceeds"],
+                                disposed_on=data["disposed_on"])
+
+
+# --- loans, compensations, scrap requests -------------------------------------------------
+
+
+class LoanListView(AssetChildVisibleMixin, ObjectListView):
+    model = Loan
+    filterset_class = filtersets.LoanFilterSet
+    columns = ("asset", "borrower", "quantity", "lent_on", "due_on", "returned_on", "return_condition")
+    select_related = ("asset", "borrower")
+
+    def get_queryset(self):
+        # Open loans first (oldest due first), then the returned ones, newest first.
+        return super().get_queryset().order_by(F("returned_on").desc(nulls_first=True), "due_on", "-pk")
+
+
+class LoanDetailView(AssetChildVisibleMixin, ObjectDetailView):
+    model = Loan
+    template_name = "assets/loan_detail.html"
+    select_related = ("asset", "borrower")
+
+    def get_context_data(self, **kwargs):
+        show = can(self.request.roles, CHANGE, Loan) and not self.object.returned_on
+        return super().get_context_data(
+            return_form=forms.ReturnForm(school=self.request.school, prefix="return") if show else None, **kwargs)
+
+
+class CompensationListView(AssetChildVisibleMixin, ObjectListView):
+    model = Compensation
+    filterset_class = filtersets.CompensationFilterSet
+    columns = ("asset", "liable_name", "description", "amount", "status", "settled_on")
+    select_related = ("asset",)
+
+
+class CompensationDetailView(AssetChildVisibleMixin, ObjectDetailView):
+    model = Compensation
+    template_name = "assets/compensation_detail.html"
+    select_related = ("asset", "settled_by")
+
+    def get_context_data(self, **kwargs):
+        show = can(self.request.roles, CHANGE, Compensation) and self.object.status == CompensationStatus.PENDING
+        return super().get_context_data(
+            settle_form=forms.SettleForm(school=self.request.school, prefix="settle") if show else None, **kwargs)
+
+
+class ScrapRequestListView(AssetChildVisibleMixin, ObjectListView):
+    model = ScrapRequest
+    filterset_class = filtersets.ScrapRequestFilterSet
+    columns = ("asset", "quantity", "amount", "reason", "state", "created_at")
+    select_related = ("asset",)
+
+
+class ScrapRequestDetailView(AssetChildVisibleMixin, ObjectDetailView):
+    model = ScrapRequest
+    template_name = "assets/scraprequest_detail.html"
+    select_related = ("asset", "requested_by")
+
+    def get_context_data(self, **kwargs):
+        scrap = self.object
+        approvals = ApprovalRequest.objects.filter(
+            school=self.request.school, content_type=ContentType.objects.get_for_model(ScrapRequest),
+            object_id=scrap.pk).order_by("-pk")
+        show = can(self.request.roles, CHANGE, ScrapRequest) and scrap.state == "approved"
+        return super().get_context_data(
+            approvals=approvals,
+            dispose_form=forms.DisposeForm(school=self.request.school, prefix="dispose") if show else None, **kwargs)
+
+
+class AssetDeleteView(ObjectDeleteView):
+    model = Asset  # nobody deletes an asset (rules: delete=()); it is scrapped or marked lost
+
+
+def _child_urls(model, prefix, list_view, detail_view):
+    name = model._meta.model_name
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+    ]
+
+
+urlpatterns = [
+    # At the app's root, so that a QR label's address is /assets/<pk>/ (the stocktake scanner reads it).
+    path("", AssetListView.as_view(), name="asset_list"),
+    path("add/", AssetEditView.as_view(), name="asset_add"),
+    path("<int:pk>/", AssetDetailView.as_view(), name="asset_detail"),
+    path("<int:pk>/edit/", AssetEditView.as_view(), name="asset_edit"),
+    path("<int:pk>/delete/", AssetDeleteView.as_view(), name="asset_delete"),  # the rule refuses it: 403
+    path("<int:pk>/move/", MoveView.as_view(), name="asset_move"),
+    path("<int:pk>/split/", SplitView.as_view(), name="asset_split"),
+    path("<int:pk>/lend/", LendView.as_view(), name="asset_lend"),
+    path("<int:pk>/damage/", DamageView.as_view(), name="asset_damage"),
+    path("<int:pk>/repair/", RepairView.as_view(), name="asset_repair"),
+    path("<int:pk>/repaired/", RepairedView.as_view(), name="asset_repaired"),
+    path("<int:pk>/lost/", LostView.as_view(), name="asset_lost"),
+    path("<int:pk>/scrap/", ScrapView.as_view(), name="asset_scrap"),
+    *_child_urls(Loan, "loans", LoanListView, LoanDetailView),
+    path("loans/<int:pk>/return/", ReturnView.as_view(), name="loan_return"),
+    *_child_urls(Compensation, "compensations", CompensationListView, CompensationDetailView),
+    path("compensations/<int:pk>/settle/", SettleView.as_view(), name="compensation_settle"),
+    *_child_urls(ScrapRequest, "scrap", ScrapRequestListView, ScrapRequestDetailView),
+    path("scrap/<int:pk>/dispose/", DisposeView.as_view(), name="scraprequest_dispose"),
+]

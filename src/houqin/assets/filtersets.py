@@ -1,0 +1,95 @@
+"""Filters of the assets app, shared by the list pages and the API.
+
+The search box fits Chinese users: ``q`` matches the tag (exact or prefix), the name
+(contains) or the pinyin initials of the name (``tyj`` finds 投影机)."""
+
+import re
+
+import django_filters as filters
+from django.db.models import Q
+
+from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.models import Person, Room
+
+from .choices import AssetStatus, CompensationStatus, HoldingKind
+from .models import Asset, Category, Compensation, Loan, ScrapRequest
+
+PINYIN = re.compile(r"^[a-zA-Z]+$")
+
+
+def category_and_descendants(category):
+    """Primary keys of a category and all its sub-categories (the tree is small and shared)."""
+    children = {}
+    for pk, parent in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = [], [category.pk]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, ()))
+    return found
+
+
+class AssetFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（编号、名称或拼音首字母）", method="search")
+    room = filters.ModelChoiceFilter(label="存放地点", queryset=Room.objects.select_related("building"))
+    custodian = filters.ModelChoiceFilter(label="保管人", queryset=Person.objects.all())
+    category = filters.ModelChoiceFilter(label="分类（含下级）", queryset=Category.objects.all(),
+                                         method="filter_category")
+    status = filters.ChoiceFilter(label="状态", choices=AssetStatus.choices)
+    kind = filters.ChoiceFilter(label="管理方式", choices=HoldingKind.choices)
+    purchase_year = filters.NumberFilter(label="购置年份", field_name="purchase_date", lookup_expr="year")
+    capitalised = filters.BooleanFilter(label="固定资产")
+
+    class Meta:
+        model = Asset
+        fields = ["q", "room", "custodian", "category", "status", "kind", "purchase_year", "capitalised"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q(tag__istartswith=value) | Q(name__icontains=value)  # a tag matches exactly or by its prefix
+        if PINYIN.match(value):
+            q |= Q(pinyin__contains=value.lower())
+        return queryset.filter(q)
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(category__in=category_and_descendants(value))
+
+
+class LoanFilterSet(SchoolFilterSet):
+    search_fields = ("asset__name", "asset__tag", "borrower__name")
+    overdue = filters.BooleanFilter(label="已逾期", method="filter_overdue")
+    open = filters.BooleanFilter(label="未归还", field_name="returned_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Loan
+        fields = ["q", "overdue", "open"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            from .services import overdue_loans
+
+            return queryset.filter(pk__in=overdue_loans(getattr(self.request, "school", None)).values("pk"))
+        return queryset
+
+
+class CompensationFilterSet(SchoolFilterSet):
+    search_fields = ("asset__name", "asset__tag", "liable_name")
+    status = filters.ChoiceFilter(label="状态", choices=CompensationStatus.choices)
+
+    class Meta:
+        model = Compensation
+        fields = ["q", "status"]
+
+
+class ScrapRequestFilterSet(SchoolFilterSet):
+    search_fields = ("asset__name", "asset__tag", "reason")
+    state = filters.ChoiceFilter(label="状态", choices=ScrapRequest._meta.get_field("state").choices)
+
+    class Meta:
+        model = ScrapRequest
+        fields = ["q", "state"]
