@@ -36,8 +36,20 @@ class World:
         return client
 
 
+def seed_categories():
+    """The asset categories come from a data migration; a transactional test (the browser
+    tests) flushes them at its end, so put them back for whoever comes next."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.get_model("assets", "Category").objects.exists():
+        importlib.import_module("houqin.assets.migrations.0002_categories").seed(apps, None)
+
+
 @pytest.fixture
 def world(db):
+    seed_categories()
     w = World()
     w.districts = {"d1": DistrictFactory(code="d1", name="示范区"), "d2": DistrictFactory(code="d2", name="邻区")}
     for key, district in (("a", "d1"), ("b", "d1"), ("c", "d2")):
