@@ -210,6 +210,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several serializers under the same field name need a fixed name.
+    "ENUM_NAME_OVERRIDES": {"ApprovalStatusEnum": "houqin.core.choices.ApprovalStatus"},
 }
 
 SILENCED_SYSTEM_CHECKS = []

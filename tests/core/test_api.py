@@ -33,6 +33,7 @@ from houqin.core.models import (
 from tests.exampleapp.models import Voucher
 
 from ..api_contracts import API, ApiContract, api_client, assert_error
+from ..assets.test_api import schema_sample_ids as asset_sample_ids
 from ..contracts import statements
 from ..factories import (
     BuildingFactory,
@@ -441,6 +442,7 @@ def sample_ids(world):
         "certificates": CertificateFactory(school=a).pk,
         "approvals": purchase(world).pk,
         "notifications": services.notify([director], school=a, title="测试")[0].pk,
+        **asset_sample_ids(world),
     }
 
 
