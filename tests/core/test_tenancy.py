@@ -13,6 +13,7 @@ from houqin.core.rules import RULES
 from houqin.core.tenancy import schools_for
 
 from .. import contracts
+from ..assets import test_pages as assets_test_pages  # noqa: F401  (registers the assets page contracts)
 from . import test_pages  # noqa: F401  (registers the page contracts)
 
 # School-owned models without their own list pages or endpoints, and where they are covered.
@@ -22,6 +23,15 @@ COVERED_ELSEWHERE = {
     "core.attachment": "test_attachments.test_download_is_an_attachment_of_the_own_school_only",
     "core.notification": "test_notifications.test_notifications_are_private (per recipient)",
     "core.membership": "test_members (list scoped, grant/revoke per role, other school's 404)",
+    "assets.stocktake": "tests/assets/test_stocktakes.py: TestStocktakePages (PagesContract) + other-school 404s",
+    "assets.stocktakeroom": "tests/assets/test_stocktakes.py: test_other_schools_stocktake_room_and_line_are_404",
+    "assets.stocktakeline": "tests/assets/test_stocktakes.py: test_other_schools_stocktake_room_and_line_are_404",
+    "assets.assetevent": "append-only ledger (明细帐) written by assets.services, shown on the asset's scoped "
+                         "detail page (assets/test_pages.test_detail_shows_the_ledger_and_actions_for_keepers_only)",
+    "assets.loan": "made by the lend action, no add/edit page: assets/test_pages.test_child_list_and_detail "
+                   "(list scoped, other school's 404 per role) and test_action_* (return: 403, 404, nothing written)",
+    "assets.compensation": "made by the damage action: assets/test_pages.test_child_list_and_detail, test_action_*",
+    "assets.scraprequest": "made by the scrap action: assets/test_pages.test_child_list_and_detail, test_action_*",
     "exampleapp.voucher": "test-only model",
     "exampleapp.cashentry": "test-only model",
 }

@@ -1,3 +1,406 @@
-"""Pages of the assets app: reports."""
+"""Pages of the assets app: ledgers and reports (总帐、明细帐、期初登记、月折旧、季度报表),
+each with an Excel export (`?format=xlsx`) and a print view (`?print=1`) where people sign,
+and the Excel export of any filtered asset list and the staged import (upload → check →
+confirm)."""
 
-urlpatterns = []
+import contextlib
+import datetime
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from houqin.core.models import Room
+from houqin.core.rules import ADD, can
+from houqin.core.views.generic import SchoolScopedMixin
+
+from .. import excel, reports
+from ..choices import EventKind
+from ..models import Asset, Category
+from ..rules import own_rooms_only, visible_assets
+
+SIGN_ROOM = ("班主任", "室长", "总务处")
+SIGN_REPORT = ("制表人", "总务主任", "校长")
+
+
+def _date(text, default):
+    try:
+        return datetime.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def xlsx_response(fileobj, filename):
+    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=excel.XLSX)
+
+
+class AssetReportView(SchoolScopedMixin, TemplateView):
+    """Base of the report pages: login, the asset rules, tenant scope and own-rooms narrowing."""
+
+    model = Asset
+    title = ""
+    signatures = SIGN_REPORT
+
+    def assets(self):
+        qs = Asset.objects.filter(school=self.request.school)
+        return visible_assets(qs, self.request.user, self.request.roles)
+
+    @property
+    def printing(self):
+        return self.request.GET.get("print") == "1"
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return self.export(context)
+        return self.render_to_response(context)
+
+    def export(self, context):
+        raise PermissionDenied("此页面没有导出")
+
+    def querystring(self, **extra):
+        query = self.request.GET.copy()
+        for key in ("format", "print"):
+            query.pop(key, None)
+        for key, value in extra.items():
+            query[key] = value
+        return query.urlencode()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=self.title, printing=self.printing, signatures=self.signatures, school=self.request.school,
+            today=timezone.localdate(), export_query=self.querystring(format="xlsx"),
+            print_query=self.querystring(print="1"), **kwargs)
+
+    def filename(self, stem):
+        return f"{self.request.school.code}-{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+class LedgerView(AssetReportView):
+    """总帐 by category at a date: fixed assets and low-value items."""
+
+    template_name = "assets/report_ledger.html"
+    title = "固定资产总帐"
+
+    def get_context_data(self, **kwargs):
+        date = _date(self.request.GET.get("date"), timezone.localdate())
+        ledger = reports.general_ledger(self.assets(), date)
+        rooms = Room.objects.filter(school=self.request.school).select_related("building").order_by(
+            "building__name", "floor", "number", "name")
+        return super().get_context_data(
+            ledger=ledger, date=date, fixed_total=ledger.total(True), low_total=ledger.total(False),
+            total=ledger.total(), rooms=rooms, can_import=can(self.request.roles, ADD, Asset), **kwargs)
+
+    def export(self, context):
+        ledger = context["ledger"]
+        rows = []
+        for label, part, total in (("固定资产", ledger.fixed, context["fixed_total"]),
+                                   ("低值易耗品", ledger.low_value, context["low_total"])):
+            for r in part:
+                rows.append([label, r.code, r.name, r.holdings, r.quantity, r.original, r.accumulated, r.net])
+            rows.append([label, "", "小计", total.holdings, total.quantity, total.original, total.accumulated,
+                         total.net])
+        t = context["total"]
+        rows.append(["", "", "合计", t.holdings, t.quantity, t.original, t.accumulated, t.net])
+        out = excel.table_workbook(
+            f"{self.request.school.name} 固定资产总帐", ["类别", "分类代码", "分类", "资产条数", "数量", "原值(元)",
+                                                         "累计折旧(元)", "净值(元)"],
+            rows, subtitle=f"截至 {ledger.date:%Y-%m-%d}", signatures=SIGN_REPORT)
+        return xlsx_response(out, self.filename("总帐"))
+
+
+class EventLedgerView(AssetReportView):
+    """明细帐: the event ledger of the school's holdings, filtered by date, category, kind."""
+
+    template_name = "assets/report_events.html"
+    title = "资产明细帐"
+    limit = 500
+
+    def filters(self):
+        get = self.request.GET
+        today = timezone.localdate()
+        start = _date(get.get("start"), today.replace(day=1))
+        end = _date(get.get("end"), today)
+        category = Category.objects.filter(pk=get.get("category")).first() if get.get("category", "").isdigit() \
+            else None
+        kind = get.get("kind") if get.get("kind") in EventKind.values else None
+        return {"start": start, "end": end, "category": category, "kind": kind}
+
+    def events(self, filters):
+        assets = self.assets() if own_rooms_only(self.request.roles) else None
+        return reports.event_ledger(self.request.school, assets=assets, **filters)
+
+    def get_context_data(self, **kwargs):
+        filters = self.filters()
+        events = list(self.events(filters)[: self.limit + 1])
+        return super().get_context_data(
+            events=events[: self.limit], truncated=len(events) > self.limit, limit=self.limit, **filters,
+            categories=Category.objects.order_by("code"), kinds=EventKind.choices, **kwargs)
+
+    def export(self, context):
+        events = self.events(self.filters())
+        kinds = dict(EventKind.choices)
+        rows = ([e.at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M"), e.asset.tag,
+                 e.asset.name, e.asset.category.name, kinds.get(e.kind, e.kind), e.quantity, e.value_change,
+                 str(e.from_room) if e.from_room_id else "", str(e.to_room) if e.to_room_id else "", e.note,
+                 e.by.display_name or e.by.username] for e in events.iterator(chunk_size=2000))
+        out = excel.table_workbook(
+            f"{self.request.school.name} 资产明细帐",
+            ["时间", "资产编号", "名称", "分类", "事项", "数量变动", "原值变动(元)", "原地点", "新地点", "说明",
+             "经办人"],
+            rows, subtitle=f"{context['start']:%Y-%m-%d} 至 {context['end']:%Y-%m-%d}")
+        return xlsx_response(out, self.filename("明细帐"))
+
+
+class RoomListView(AssetReportView):
+    """期初登记: a room's holdings, printed for the head teacher's signature at term start."""
+
+    template_name = "assets/report_room.html"
+    title = "房间资产清单（期初登记）"
+    signatures = SIGN_ROOM
+
+    def get_context_data(self, **kwargs):
+        room = get_object_or_404(Room.objects.filter(school=self.request.school).select_related(
+            "building", "responsible"), pk=self.kwargs["pk"])
+        date = timezone.localdate()
+        items = list(reports.with_depreciation(reports.room_list(room, self.assets()), date))
+        if own_rooms_only(self.request.roles) and not items and not self._own(room):
+            raise PermissionDenied("您只能查看自己负责的房间")
+        head = room.classes.select_related("head_teacher").first()
+        return super().get_context_data(
+            room=room, items=items, head_teacher=head.head_teacher if head else None, school_class=head,
+            total_quantity=sum(a.quantity for a in items),
+            total_value=sum((a.original for a in items), reports.ZERO), **kwargs)
+
+    def _own(self, room):
+        user = self.request.user
+        return Room.objects.filter(pk=room.pk).filter(
+            **{"responsible__user": user}).exists() or room.classes.filter(head_teacher__user=user).exists()
+
+    def export(self, context):
+        room = context["room"]
+        rows = [[a.tag, a.name, a.category.name, a.model_spec, a.quantity, a.unit, a.unit_price, a.original,
+                 f"{a.purchase_date:%Y-%m-%d}", a.custodian.name if a.custodian_id else "", a.get_status_display()]
+                for a in context["items"]]
+        out = excel.table_workbook(
+            f"{self.request.school.name} {room} 资产清单",
+            ["资产编号", "名称", "分类", "规格型号", "数量", "单位", "单价(元)", "原值(元)", "购置日期", "保管人",
+             "状态"],
+            rows, subtitle=f"期初登记 {timezone.localdate():%Y-%m-%d}", signatures=SIGN_ROOM)
+        return xlsx_response(out, self.filename(f"房间{room.pk}资产清单"))
+
+
+class DepreciationView(AssetReportView):
+    """Depreciation charged in one month, by category."""
+
+    template_name = "assets/report_depreciation.html"
+    title = "月度折旧表"
+
+    def month(self):
+        text = self.request.GET.get("month", "")
+        today = timezone.localdate()
+        try:
+            year, month = (int(x) for x in text.split("-")[:2])
+            datetime.date(year, month, 1)
+        except ValueError:
+            year, month = today.year, today.month
+        return year, month
+
+    def get_context_data(self, **kwargs):
+        year, month = self.month()
+        rows = reports.monthly_depreciation(self.assets(), year, month)
+        total = {k: sum((r[k] for r in rows), reports.ZERO) for k in ("original", "amount", "accumulated")}
+        return super().get_context_data(rows=rows, year=year, month=month, total=total,
+                                        month_value=f"{year:04d}-{month:02d}", **kwargs)
+
+    def export(self, context):
+        rows = [[r["code"], r["name"], r["years"], r["holdings"], r["original"], r["amount"], r["accumulated"]]
+                for r in context["rows"]]
+        t = context["total"]
+        rows.append(["", "合计", "", sum(r["holdings"] for r in context["rows"]), t["original"], t["amount"],
+                     t["accumulated"]])
+        out = excel.table_workbook(
+            f"{self.request.school.name} {context['year']}年{context['month']}月 固定资产折旧表",
+            ["分类代码", "分类", "折旧年限(年)", "计提条数", "原值(元)", "本月折旧(元)", "累计折旧(元)"], rows,
+            signatures=SIGN_REPORT)
+        return xlsx_response(out, self.filename(f"折旧{context['month_value']}"))
+
+
+class QuarterlyView(AssetReportView):
+    """固定资产季度报表."""
+
+    template_name = "assets/report_quarterly.html"
+    title = "固定资产季度报表"
+
+    def quarter(self):
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year))
+            quarter = int(self.request.GET.get("quarter", (today.month - 1) // 3 + 1))
+        except ValueError:
+            year, quarter = today.year, (today.month - 1) // 3 + 1
+        if not (1 <= quarter <= 4 and 1990 <= year <= 2100):
+            year, quarter = today.year, (today.month - 1) // 3 + 1
+        return year, quarter
+
+    def get_context_data(self, **kwargs):
+        year, quarter = self.quarter()
+        narrowed = own_rooms_only(self.request.roles)
+        report = reports.quarterly_report(self.request.school, year, quarter, assets=self.assets(),
+                                          narrow=narrowed)
+        return super().get_context_data(report=report, year=year, quarter=quarter, quarters=(1, 2, 3, 4), **kwargs)
+
+    def export(self, context):
+        report = context["report"]
+        keys = ("opening", "additions", "disposals", "closing", "depreciation", "accumulated")
+        rows = [[r["code"], r["name"], *(r[k] for k in keys)] for r in report["rows"]]
+        rows.append(["", "合计", *(report["total"][k] for k in keys)])
+        out = excel.table_workbook(
+            f"{self.request.school.name} {context['year']}年第{context['quarter']}季度 固定资产季度报表",
+            ["分类代码", "分类", "期初原值(元)", "本期增加(元)", "本期减少(元)", "期末原值(元)", "本期折旧(元)",
+             "累计折旧(元)"], rows,
+            subtitle=f"{report['start']:%Y-%m-%d} 至 {report['end']:%Y-%m-%d}", signatures=SIGN_REPORT)
+        return xlsx_response(out, self.filename(f"{context['year']}Q{context['quarter']}季度报表"))
+
+
+# --- export and import of the register ---------------------------------------------------------
+
+
+class AssetExportView(AssetReportView):
+    """The asset list, filtered as the list page filters it, as an Excel file (streamed)."""
+
+    action = ADD  # the keepers export and import (rules: add on assets.asset)
+
+    def get(self, request, *args, **kwargs):
+        qs = self.assets()
+        try:
+            from ..filtersets import AssetFilterSet
+        except ImportError:  # pragma: no cover - the list page's filters are another module
+            AssetFilterSet = None
+        if AssetFilterSet is not None and request.GET:
+            filterset = AssetFilterSet(request.GET, queryset=qs, request=request)
+            if filterset.is_valid():
+                qs = filterset.qs
+        out = excel.export_assets(qs, date=timezone.localdate(), title=f"{request.school.name} 资产清单")
+        return xlsx_response(out, self.filename("资产清单"))
+
+
+class ImportTemplateView(AssetReportView):
+    action = ADD
+
+    def get(self, request, *args, **kwargs):
+        return xlsx_response(excel.template_file(), "资产导入模板.xlsx")
+
+
+STAGED_FOR = 24 * 3600  # seconds a checked, unconfirmed upload is kept
+
+
+def _staging_dir():
+    """Checked uploads waiting for confirmation (private: not under a served URL prefix of
+    their own, named by a random token); abandoned ones are swept after a day."""
+    folder = Path(settings.MEDIA_ROOT) / "asset-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STAGED_FOR
+    for old in folder.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+    return folder
+
+
+class ImportView(AssetReportView):
+    """Upload → every row checked → errors listed (nothing written) or a summary to confirm."""
+
+    action = ADD
+    template_name = "assets/import.html"
+    title = "资产导入"
+    max_bytes = 30 * 1024 * 1024
+
+    def post(self, request, *args, **kwargs):
+        upload = request.FILES.get("file")
+        context = self.get_context_data()
+        if upload is None:
+            context["file_error"] = "请选择要导入的 Excel 文件（.xlsx）"
+            return self.render_to_response(context, status=400)
+        if upload.size > self.max_bytes or not upload.name.lower().endswith(".xlsx"):
+            context["file_error"] = "只能上传 30 MB 以内的 .xlsx 文件"
+            return self.render_to_response(context, status=400)
+        token = uuid.uuid4().hex
+        staged = _staging_dir() / f"{request.school.pk}-{token}.xlsx"
+        with staged.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        started = timezone.now()
+        try:
+            with staged.open("rb") as f:
+                result = excel.validate(f, request.school)
+        except excel.ImportFileError as error:
+            staged.unlink(missing_ok=True)
+            context["file_error"] = str(error)
+            return self.render_to_response(context, status=400)
+        seconds = (timezone.now() - started).total_seconds()
+        if not result.ok:
+            staged.unlink(missing_ok=True)
+        else:
+            request.session["asset_import"] = {"token": token, "school": request.school.pk, "name": upload.name}
+        context.update(result=result, token=token if result.ok else "", filename=upload.name, seconds=seconds,
+                       errors=result.errors[:1000])
+        return self.render_to_response(context, status=200 if result.ok else 422)
+
+
+class ImportConfirmView(AssetReportView):
+    """Commit a checked file: checked again (the register may have changed), then inserted."""
+
+    action = ADD
+    template_name = "assets/import_done.html"
+    title = "资产导入结果"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        staged_info = request.session.get("asset_import") or {}
+        token = request.POST.get("token", "")
+        if (not token or staged_info.get("token") != token or staged_info.get("school") != request.school.pk
+                or not token.isalnum()):
+            messages.error(request, "导入已过期或不属于本校，请重新上传文件")
+            return HttpResponseRedirect(reverse("assets:asset_import"))
+        staged = _staging_dir() / f"{request.school.pk}-{token}.xlsx"
+        if not staged.exists():
+            messages.error(request, "导入文件已不存在，请重新上传")
+            return HttpResponseRedirect(reverse("assets:asset_import"))
+        started = timezone.now()
+        with staged.open("rb") as f:
+            result = excel.import_file(f, request.school, by=request.user)
+        seconds = (timezone.now() - started).total_seconds()
+        staged.unlink(missing_ok=True)
+        request.session.pop("asset_import", None)
+        context = self.get_context_data(result=result, seconds=seconds, filename=staged_info.get("name", ""))
+        if not result.ok:
+            context["template_name"] = "assets/import.html"
+            return render(request, "assets/import.html", {**context, "errors": result.errors, "token": ""},
+                          status=422)
+        messages.success(request, f"已导入 {len(result.assets)} 条资产")
+        return self.render_to_response(context)
+
+
+urlpatterns = [
+    path("reports/ledger/", LedgerView.as_view(), name="report_ledger"),
+    path("reports/events/", EventLedgerView.as_view(), name="report_events"),
+    path("reports/rooms/<int:pk>/", RoomListView.as_view(), name="report_room"),
+    path("reports/depreciation/", DepreciationView.as_view(), name="report_depreciation"),
+    path("reports/quarterly/", QuarterlyView.as_view(), name="report_quarterly"),
+    path("export/", AssetExportView.as_view(), name="asset_export"),
+    path("import/", ImportView.as_view(), name="asset_import"),
+    path("import/template/", ImportTemplateView.as_view(), name="asset_import_template"),
+    path("import/confirm/", ImportConfirmView.as_view(), name="asset_import_confirm"),
+]

@@ -1,0 +1,12 @@
+// Reports: the room picker opens the room's list; print views open the print dialog.
+document.addEventListener("DOMContentLoaded", () => {
+  const picker = document.querySelector("form[data-room-picker]");
+  if (picker) {
+    picker.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const select = picker.querySelector("select[data-room-url]");
+      window.location.href = select.dataset.roomUrl.replace(/0\/$/, `${select.value}/`) + "?print=1";
+    });
+  }
+  if (document.querySelector(".report-print")) window.print();
+});
