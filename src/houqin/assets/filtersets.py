@@ -6,6 +6,7 @@ The search box fits Chinese users: ``q`` matches the tag (exact or prefix), the 
 import re
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
 from houqin.core.filtersets import SchoolFilterSet
@@ -15,6 +16,7 @@ from .choices import AssetStatus, CompensationStatus, HoldingKind
 from .models import Asset, Category, Compensation, Loan, ScrapRequest
 
 PINYIN = re.compile(r"^[a-zA-Z]+$")
+TAG = re.compile(r"^[A-Za-z][A-Za-z0-9]*-\d{4}-\d+$")
 
 
 def category_and_descendants(category):
@@ -32,8 +34,12 @@ def category_and_descendants(category):
 
 class AssetFilterSet(SchoolFilterSet):
     q = filters.CharFilter(label="搜索（编号、名称或拼音首字母）", method="search")
-    room = filters.ModelChoiceFilter(label="存放地点", queryset=Room.objects.select_related("building"))
-    custodian = filters.ModelChoiceFilter(label="保管人", queryset=Person.objects.all())
+    # By id for the API and for links (a room's page, a person's page); hidden on the page,
+    # where a school's thousands of rooms and people would make the form itself the slow part.
+    room = filters.ModelChoiceFilter(label="存放地点", queryset=Room.objects.all(), widget=forms.HiddenInput)
+    custodian = filters.ModelChoiceFilter(label="保管人", queryset=Person.objects.all(), widget=forms.HiddenInput)
+    place = filters.CharFilter(label="存放地点", method="filter_place")
+    person = filters.CharFilter(label="保管人", field_name="custodian__name", lookup_expr="icontains")
     category = filters.ModelChoiceFilter(label="分类（含下级）", queryset=Category.objects.all(),
                                          method="filter_category")
     status = filters.ChoiceFilter(label="状态", choices=AssetStatus.choices)
@@ -43,12 +49,19 @@ class AssetFilterSet(SchoolFilterSet):
 
     class Meta:
         model = Asset
-        fields = ["q", "room", "custodian", "category", "status", "kind", "purchase_year", "capitalised"]
+        fields = ["q", "place", "person", "room", "custodian", "category", "status", "kind", "purchase_year",
+                  "capitalised"]
+
+    def filter_place(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(room__name__icontains=value) | Q(room__building__name__icontains=value))
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        if TAG.match(value):  # a whole tag, as typed by a scanner: the unique index answers
+            return queryset.filter(tag__in={value, value.upper()})
         q = Q(tag__istartswith=value) | Q(name__icontains=value)  # a tag matches exactly or by its prefix
         if PINYIN.match(value):
             q |= Q(pinyin__contains=value.lower())
