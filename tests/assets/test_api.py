@@ -567,3 +567,23 @@ def test_guard_sees_the_register_but_not_loans(world):
     assert_error(guard.get(f"{API}compensations/"), 403)
     assert guard.get(f"{API}stocktakes/").status_code == 200
 
+
+
+def test_cancel_stocktake_through_the_api(world):
+    from rest_framework.test import APIClient
+
+    from houqin.assets import services
+    from houqin.assets.choices import StocktakeStatus
+    from tests.assets.factories import AssetFactory
+
+    asset = AssetFactory(school=world.schools["a"])
+    stocktake = services.open_stocktake(world.schools["a"], by=world.user("director"), name="抽查",
+                                        rooms=[asset.room])
+    url = f"/api/v1/stocktakes/{stocktake.pk}/cancel/"
+    for role, school, status in (("teacher", "a", 403), ("director", "c", 404), ("keeper", "a", 200),
+                                 ("keeper", "a", 400)):
+        client = APIClient()
+        client.force_authenticate(world.user(role, school))
+        assert client.post(url, format="json").status_code == status, (role, school)
+    stocktake.refresh_from_db()
+    assert stocktake.status == StocktakeStatus.CANCELLED

@@ -626,3 +626,68 @@ def test_scan_accepts_the_label_url(world):
     url = "http://127.0.0.1:8000" + reverse("assets:scan", args=[asset.tag])
     line = services.scan(stocktake, url, by=world.user("director"))
     assert line.result == LineResult.FOUND and line.asset == asset
+
+
+def _closed_with_a_missing_projector(world):
+    from houqin.assets import services
+    from tests.assets.factories import AssetFactory
+
+    asset = AssetFactory(school=world.schools["a"])
+    director = world.user("director")
+    stocktake = services.open_stocktake(world.schools["a"], by=director, name="期末清查", rooms=[asset.room])
+    line = stocktake.lines.get()
+    services.count_line(line, by=director, counted=0)
+    services.sign_room(stocktake.rooms.get(), by=director, roles={"director"})
+    return asset, stocktake, services.close_stocktake(stocktake, by=director)
+
+
+def test_rejected_adjustment_reopens_for_recount(world):
+    from houqin.assets import services
+    from houqin.assets.choices import AssetStatus, StocktakeStatus
+    from houqin.core import approvals
+
+    asset, stocktake, approval = _closed_with_a_missing_projector(world)
+    approvals.sign(approval, by=world.user("director"), decision="reject", comment="投影机在维修间，请复盘")
+    stocktake.refresh_from_db()
+    room = stocktake.rooms.get()
+    assert stocktake.status == StocktakeStatus.OPEN and room.signed_at is None
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.IN_USE  # nothing written off
+    services.count_line(stocktake.lines.get(), by=world.user("director"), counted=1)
+    services.sign_room(room, by=world.user("director"), roles={"director"})
+    assert services.close_stocktake(stocktake, by=world.user("director")) is None  # now all found
+    stocktake.refresh_from_db()
+    assert stocktake.status == StocktakeStatus.ADJUSTED
+
+
+def test_cancel_an_open_stocktake_through_the_page(world):
+    from django.urls import reverse
+
+    from houqin.assets import services
+    from houqin.assets.choices import StocktakeStatus
+    from tests.assets.factories import AssetFactory
+
+    asset = AssetFactory(school=world.schools["a"])
+    stocktake = services.open_stocktake(world.schools["a"], by=world.user("director"), name="抽查",
+                                        rooms=[asset.room])
+    url = reverse("assets:stocktake_cancel", args=[stocktake.pk])
+    assert world.client("teacher").post(url).status_code == 403
+    assert world.client("director", "c").post(url).status_code == 404
+    stocktake.refresh_from_db()
+    assert stocktake.status == StocktakeStatus.OPEN
+    world.client("keeper").post(url)
+    stocktake.refresh_from_db()
+    assert stocktake.status == StocktakeStatus.CANCELLED
+    response = world.client("keeper").post(url, follow=True)
+    assert "只有进行中的盘点可以取消" in response.content.decode()
+
+
+def test_a_stocktake_awaiting_approval_cannot_be_cancelled(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from houqin.assets import services
+
+    _asset, stocktake, _approval = _closed_with_a_missing_projector(world)
+    with pytest.raises(ValidationError):
+        services.cancel_stocktake(stocktake, by=world.user("director"))

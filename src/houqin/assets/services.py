@@ -516,13 +516,34 @@ def _apply_adjustments(stocktake, approval, by):
     stocktake.save(update_fields=["status", "updated_at"])
 
 
+def _reopen_for_recount(stocktake, approval, by):
+    """A rejected adjustment sends the stocktake back to counting: the rooms sign again after
+    the counts are corrected, and closing submits a new approval."""
+    stocktake.status, stocktake.closed_at = StocktakeStatus.OPEN, None
+    stocktake.save(update_fields=["status", "closed_at", "updated_at"])
+    for room in stocktake.rooms.filter(signed_at__isnull=False):
+        room.signed_by, room.signed_at = None, None
+        room.save(update_fields=["signed_by", "signed_at", "updated_at"])
+
+
+@transaction.atomic
+def cancel_stocktake(stocktake, *, by):
+    """Abandon an open stocktake: nothing in the register changes."""
+    stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+    if stocktake.status != StocktakeStatus.OPEN:
+        raise ValidationError("只有进行中的盘点可以取消（待审批的请先在审批中驳回）")
+    stocktake.status, stocktake.closed_at = StocktakeStatus.CANCELLED, timezone.now()
+    stocktake.save(update_fields=["status", "closed_at", "updated_at"])
+    return stocktake
+
+
 STOCKTAKE_ADJUSTMENT = approvals.register(approvals.Policy(
     key="assets.stocktake", label="盘点差异调整",
     steps=(
         approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
         approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
     ),
-    on_approved=_apply_adjustments,
+    on_approved=_apply_adjustments, on_rejected=_reopen_for_recount,
 ))
 
 

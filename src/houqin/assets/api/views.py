@@ -347,7 +347,8 @@ class StocktakeViewSet(NoDeleteViewSet):
     serializer_class = s.StocktakeSerializer
     select_related = ("opened_by",)
     room_path = None
-    action_rules = {"progress": (VIEW, Stocktake), "close": (CHANGE, Stocktake), "scan": (CHANGE, StocktakeLine)}
+    action_rules = {"progress": (VIEW, Stocktake), "close": (CHANGE, Stocktake), "cancel": (CHANGE, Stocktake),
+                    "scan": (CHANGE, StocktakeLine)}
 
     @extend_schema(summary="盘点进度", description="每个房间：物品行数、已盘行数、是否已签字。",
                    responses=s.ProgressSerializer(many=True), filters=False)
@@ -367,6 +368,16 @@ class StocktakeViewSet(NoDeleteViewSet):
         context = self.get_serializer_context()
         return Response({"stocktake": s.StocktakeSerializer(stocktake, context=context).data,
                          "approval": approval.pk if approval else None})
+
+    @extend_schema(summary="取消盘点", description="作废进行中的盘点，资产账不作调整。", request=None,
+                   responses=s.StocktakeSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        stocktake = self.get_object()
+        self.input(s.EmptySerializer)
+        services.cancel_stocktake(stocktake, by=self.by())
+        return Response(s.StocktakeSerializer(self.get_queryset().get(pk=stocktake.pk),
+                                              context=self.get_serializer_context()).data)
 
     @extend_schema(summary="扫码盘点", description="扫描资产标签（编号或标签网址），该资产记为相符（按账面数量）。",
                    request=s.ScanSerializer, responses=s.StocktakeLineSerializer)

@@ -208,6 +208,22 @@ class StocktakeCloseView(SchoolScopedMixin, View):
         return HttpResponseRedirect(stocktake.get_absolute_url())
 
 
+class StocktakeCancelView(SchoolScopedMixin, View):
+    model = Stocktake
+    action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        stocktake = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.cancel_stocktake(stocktake, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "盘点已取消，资产账未作任何调整")
+        return HttpResponseRedirect(stocktake.get_absolute_url())
+
+
 # --- counting one room (phone first) ----------------------------------------------------
 
 
@@ -419,6 +435,7 @@ urlpatterns = [
     path("stocktakes/<int:pk>/edit/", StocktakeEditView.as_view(), name="stocktake_edit"),
     path("stocktakes/<int:pk>/delete/", StocktakeDeleteView.as_view(), name="stocktake_delete"),
     path("stocktakes/<int:pk>/close/", StocktakeCloseView.as_view(), name="stocktake_close"),
+    path("stocktakes/<int:pk>/cancel/", StocktakeCancelView.as_view(), name="stocktake_cancel"),
     path("stocktakes/rooms/<int:pk>/", StocktakeRoomView.as_view(), name="stocktakeroom_detail"),
     path("stocktakes/rooms/<int:pk>/scan/", StocktakeRoomScanView.as_view(), name="stocktakeroom_scan"),
     path("stocktakes/rooms/<int:pk>/surplus/", StocktakeRoomSurplusView.as_view(), name="stocktakeroom_surplus"),
