@@ -236,7 +236,14 @@ class ScanSerializer(serializers.Serializer):
 
 
 class EmptySerializer(serializers.Serializer):
-    """No input: the body, if any, must be a JSON object."""
+    """No input: the body, if any, must be an empty JSON object. Fields the action does not
+    take are refused, so a client that believes it is sending something learns it is not."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
+        return attrs
 
 
 # --- loans, compensations, scrapping ------------------------------------------------------
