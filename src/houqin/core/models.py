@@ -9,7 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -61,6 +61,14 @@ class School(models.Model):
     capitalisation_threshold = models.DecimalField(
         "固定资产起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)]
     )
+    quote_threshold = models.DecimalField(
+        "三家比价起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)],
+        help_text="采购申请金额达到此数须有三家不同供应商的报价（货比三家）",
+    )
+    repair_verify_days = models.PositiveSmallIntegerField(
+        "报修自动验收天数", default=3, help_text="维修完毕后报修人这么多天未验收，系统自动验收")
+    repair_response_hours_urgent = models.PositiveSmallIntegerField("紧急报修响应时限(小时)", default=4)
+    repair_response_hours_normal = models.PositiveSmallIntegerField("一般报修响应时限(小时)", default=48)
     require_two_factor = models.BooleanField("校长、主任、会计须两步验证", default=False)
     webhook_kind = models.CharField("群机器人", max_length=16, choices=WebhookKind.choices, blank=True)
     webhook_url = models.URLField("群机器人地址", blank=True)
@@ -435,3 +443,42 @@ class Notification(SchoolOwned):
 
     def get_absolute_url(self):
         return reverse("core:notification_list")
+
+
+# --- Calendar ---------------------------------------------------------------
+
+
+class Term(SchoolOwned):
+    """A school term (学期). The days between terms are vacations; reports compare terms."""
+
+    name = models.CharField("学期", max_length=50, help_text="如 2025年春季学期")
+    starts_on = models.DateField("开学日期")
+    ends_on = models.DateField("结束日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学期"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="term_unique_name"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Holiday(models.Model):
+    """A national public holiday (法定节假日), the same for every school; `workday` marks a
+    weekend day made a working day (调休上班)."""
+
+    date = models.DateField("日期", unique=True)
+    name = models.CharField("节日", max_length=50)
+    workday = models.BooleanField("调休上班", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
