@@ -587,3 +587,29 @@ def test_cancel_stocktake_through_the_api(world):
         assert client.post(url, format="json").status_code == status, (role, school)
     stocktake.refresh_from_db()
     assert stocktake.status == StocktakeStatus.CANCELLED
+
+
+def test_stocktake_scope_whole_school_or_buildings(world):
+    a, b = world.schools["a"], world.schools["b"]
+    first, second = RoomFactory(school=a), RoomFactory(school=a)
+    third = RoomFactory(school=a)
+    RoomFactory(school=b)  # never in a's stocktake
+    keeper = api_client(world, Role.KEEPER)
+    response = keeper.post(f"{API}stocktakes/", {"name": "全校清查", "whole_school": True}, format="json")
+    assert response.status_code == 201, response.json()
+    rooms = set(StocktakeRoom.objects.filter(stocktake_id=response.json()["id"]).values_list("room_id", flat=True))
+    assert rooms == set(Room.objects.filter(school=a).values_list("pk", flat=True))
+    keeper.post(f"{API}stocktakes/{response.json()['id']}/cancel/", format="json")
+
+    response = keeper.post(f"{API}stocktakes/", {"name": "教学楼清查", "buildings": [first.building_id]},
+                           format="json")
+    assert response.status_code == 201, response.json()
+    rooms = set(StocktakeRoom.objects.filter(stocktake_id=response.json()["id"]).values_list("room_id", flat=True))
+    assert first.pk in rooms and third.building_id != first.building_id and third.pk not in rooms
+    assert rooms == set(Room.objects.filter(building_id=first.building_id).values_list("pk", flat=True))
+    # one scope only, and never another school's building
+    assert_error(keeper.post(f"{API}stocktakes/", {"name": "x", "whole_school": True, "rooms": [second.pk]},
+                             format="json"))
+    other_building = RoomFactory(school=b).building_id
+    assert_error(keeper.post(f"{API}stocktakes/", {"name": "x", "buildings": [other_building]}, format="json"))
+    assert Stocktake.objects.filter(name="x").count() == 0

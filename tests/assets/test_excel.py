@@ -17,9 +17,9 @@ from houqin.assets.choices import EventKind, HoldingKind
 from houqin.assets.models import Asset, AssetEvent
 from houqin.core.choices import Role
 from houqin.core.models import Building
-from tests.factories import BuildingFactory, PersonFactory, RoomFactory
+from tests.factories import PersonFactory, RoomFactory
 
-from .factories import AssetFactory, bulk, category
+from .factories import AssetFactory, category
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -49,44 +49,6 @@ def line(**values):
             "存放地点": "综合楼 多媒体教室"}
     base.update(values)
     return [base.get(h, "") for h in HEADERS]
-
-
-@pytest.fixture
-def rooms(world):
-    """The same building and room names in schools a and b; c has its own 综合楼 too."""
-    made = {}
-    for key in ("a", "b", "c"):
-        building = BuildingFactory(school=world.schools[key], name="综合楼")
-        made[key] = {
-            "media": RoomFactory(school=world.schools[key], building=building, name="多媒体教室", number="202"),
-            "class": RoomFactory(school=world.schools[key], building=building, name="六(3)班教室", number="603"),
-        }
-    return made
-
-
-@pytest.fixture
-def register_a(world, rooms):
-    """A register in school a with every kind of holding, a formula payload and a lost item."""
-    school, by = world.schools["a"], world.user(Role.DIRECTOR)
-    keeper = world.user(Role.KEEPER).people.get()
-    made = [
-        AssetFactory(school=school, room=rooms["a"]["media"], name="多功能投影机", unit_price=D("4800.00"),
-                     purchase_date=datetime.date(2024, 9, 1), custodian=keeper, by=by),
-        AssetFactory(school=school, room=rooms["a"]["media"], name="计算机", category=category("B01"),
-                     unit_price=D("4321.17"), purchase_date=datetime.date(2021, 2, 3), by=by),
-        AssetFactory(school=school, room=rooms["a"]["class"], name="=HYPERLINK(\"http://evil\",\"点我\")",
-                     category=category("B06"), unit_price=D("3599.99"), purchase_date=datetime.date(2019, 12, 31),
-                     model_spec="+1+1", brand="@SUM(A1)", notes="-2+3", by=by),
-        bulk(school, room=rooms["a"]["class"], quantity=33, purchase_date=datetime.date(2018, 6, 1), by=by),
-        bulk(school, room=rooms["a"]["class"], name="图书", category=category("D01"), unit_price=D("1234.56"),
-             quantity=7, unit="套", purchase_date=datetime.date(2016, 1, 1), by=by),
-    ]
-    lost = AssetFactory(school=school, room=rooms["a"]["media"], name="笔记本电脑", category=category("B01"),
-                        unit_price=D("5000.00"), by=by)
-    from houqin.assets import services
-
-    services.mark_lost(lost, by=by, note="被盗")
-    return made
 
 
 def export(client, query=""):
@@ -346,3 +308,42 @@ class TestScale:
         assert counts[0] <= 20
         assert counts[1] <= counts[0] + 3 * (400 // 35 + 1)
         assert Asset.objects.filter(school=school).count() == 405
+
+
+class TestProgress:
+    """Large files: the check reports how far it got, and the page polls it."""
+
+    def test_validate_reports_progress_every_thousand_rows(self, world, rooms):
+        f = xlsx([line(名称=f"椅子{i}", 分类="B01", 单价="80") for i in range(2500)])
+        seen = []
+        result = excel.validate(f, world.schools["a"], progress=lambda checked, size: seen.append((checked, size)))
+        assert result.ok
+        assert [c for c, _ in seen] == [1000, 2000]
+        assert all(size is not None and size >= 2500 for _, size in seen)
+
+    def test_progress_is_readable_while_checking_and_removed_after(self, world, rooms, settings):
+        from houqin.assets.views import reports as views
+
+        key = "0123456789abcdef0123456789abcdef"
+        client = world.client(Role.KEEPER)
+        url = reverse("assets:asset_import_progress", args=[key])
+        assert client.get(url).json() == {"checked": 0, "size": None}
+        views._progress_writer(world.schools["a"], key)(3000, 10000)
+        assert client.get(url).json() == {"checked": 3000, "size": 10000}
+        # another school's keeper with the same key sees nothing of ours
+        other = world.client(Role.KEEPER, "b")
+        assert other.get(url).json() == {"checked": 0, "size": None}
+        response = client.post(reverse("assets:asset_import"), {"file": xlsx([line()]), "progress": key})
+        assert response.status_code == 200
+        assert client.get(url).json() == {"checked": 0, "size": None}  # cleaned up after the check
+
+    @pytest.mark.parametrize("key", ["../../etc/passwd", "x" * 32, "ABCDEF0123456789ABCDEF0123456789"])
+    def test_progress_key_must_be_hex(self, world, key):
+        response = world.client(Role.KEEPER).get(f"/assets/import/progress/{key}/")
+        assert response.status_code in (200, 404)
+        if response.status_code == 200:
+            assert response.json() == {"checked": 0, "size": None}
+
+    def test_progress_is_for_keepers(self, world):
+        url = reverse("assets:asset_import_progress", args=["0" * 32])
+        assert world.client(Role.TEACHER).get(url).status_code == 403

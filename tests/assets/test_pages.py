@@ -462,6 +462,8 @@ def test_loans_open_first_and_overdue_filter(world):
     assert rows == [overdue, current, returned]
     rows = list(client.get(reverse("assets:loan_list"), {"overdue": "true"}).context["object_list"])
     assert rows == [overdue]
+    html = client.get(reverse("assets:loan_list")).content.decode()
+    assert "<th>逾期</th>" in html and html.count("逾期 5 天") == 1  # flagged in the list itself
 
 
 def test_compensation_and_scrap_filters(world):

@@ -40,3 +40,24 @@ def login(page, username, password="pw"):
     page.fill("#id_password", password)
     page.click("button[type=submit], form .btn-primary")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def empties_ledgers():
+    """The append-only ledgers refuse DELETE by trigger, and on SQLite the flush after a
+    transactional test deletes rows: empty them with their triggers set aside, and put the
+    triggers back exactly as they were. (PostgreSQL's flush truncates: no trigger fires.)"""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = [row for row in cursor.fetchall() if "append-only" in (row[2] or "")]
+        for name, _table, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in {t for _name, t, _sql in triggers}:
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _name, _table, sql in triggers:
+            cursor.execute(sql)

@@ -46,27 +46,6 @@ def ledger(school):
     return plain
 
 
-@pytest.fixture
-def empties_ledgers(world):
-    """The append-only ledgers refuse DELETE by trigger, and on SQLite the flush after a
-    transactional test deletes rows: empty them with their triggers set aside, and put the
-    triggers back exactly as they were. (PostgreSQL's flush truncates: no trigger fires.)"""
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = [row for row in cursor.fetchall() if "append-only" in (row[2] or "")]
-        for name, _table, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in {t for _name, t, _sql in triggers}:
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _name, _table, sql in triggers:
-            cursor.execute(sql)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_stocktake_on_a_phone(world, empties_ledgers, page):
     from houqin.assets.choices import AssetStatus, EventKind, LineResult

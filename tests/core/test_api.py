@@ -29,6 +29,7 @@ from houqin.core.models import (
     Person,
     Room,
     SchoolClass,
+    Term,
 )
 from tests.exampleapp.models import Voucher
 
@@ -42,6 +43,7 @@ from ..factories import (
     PersonFactory,
     RoomFactory,
     SchoolClassFactory,
+    TermFactory,
 )
 
 TOKEN_URL = f"{API}auth/token/"
@@ -65,6 +67,28 @@ class TestCampusApi(ApiContract):
 
     def edit_payload(self, world, obj):
         return {"name": obj.name + "改", "address": "新址"}
+
+
+class TestTermApi(ApiContract):
+    model = Term
+    factory = TermFactory
+    path = "terms"
+
+    def valid_payload(self, world):
+        return {"name": "2026年秋季学期", "starts_on": "2026-09-01", "ends_on": "2027-01-22"}
+
+    def edit_payload(self, world, obj):
+        later = obj.ends_on + datetime.timedelta(days=1)
+        return {"name": obj.name + "改", "starts_on": obj.starts_on.isoformat(), "ends_on": later.isoformat()}
+
+
+def test_term_api_refuses_end_before_start(world):
+    client = api_client(world, "director", "a")
+    response = client.post(f"{API}terms/", {"name": "错学期", "starts_on": "2026-09-01", "ends_on": "2026-08-01"},
+                           format="json")
+    assert response.status_code == 400
+    assert "结束日期不能早于开学日期" in json.dumps(response.json(), ensure_ascii=False)
+    assert not Term.objects.filter(name="错学期").exists()
 
 
 class TestBuildingApi(ApiContract):
@@ -435,6 +459,7 @@ def sample_ids(world):
     return {
         "schools": a.pk,
         "campuses": CampusFactory(school=a).pk,
+        "terms": TermFactory(school=a).pk,
         "buildings": BuildingFactory(school=a).pk,
         "rooms": RoomFactory(school=a).pk,
         "classes": SchoolClassFactory(school=a).pk,

@@ -301,7 +301,9 @@ def _columns(header):
 
 
 def read_rows(fileobj):
-    """(row number, tuple) of the first sheet, after the header row (found in the first 5 rows)."""
+    """(columns, rows, size): rows yields (row number, tuple) of the first sheet after the header
+    row (found in the first 5 rows); size is the sheet's row count as the file declares it
+    (None when it does not), used only to show progress."""
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException …
@@ -313,15 +315,20 @@ def read_rows(fileobj):
         if "名称" in columns and "单价" in columns:
             if missing:
                 raise ImportFileError(f"第 {number} 行表头缺少必填列：{'、'.join(missing)}")
-            return columns, ((n, r) for n, r in enumerate(rows, start=number + 1))
+            size = ws.max_row - number if ws.max_row else None
+            return columns, ((n, r) for n, r in enumerate(rows, start=number + 1)), size
         if number >= 5:
             break
     raise ImportFileError("没有找到表头行（应包含“名称”“分类”“单价”“购置日期”“存放地点”等列），请使用导入模板")
 
 
-def validate(fileobj, school, *, max_errors=1000):
-    """Read and check every row; returns an ImportResult (assets prepared, or errors)."""
-    columns, rows = read_rows(fileobj)
+PROGRESS_EVERY = 1000  # rows between two progress reports
+
+
+def validate(fileobj, school, *, max_errors=1000, progress=None):
+    """Read and check every row; returns an ImportResult (assets prepared, or errors).
+    `progress(checked, size)` is called every PROGRESS_EVERY rows, for the page's progress bar."""
+    columns, rows, size = read_rows(fileobj)
     res = Resolver(school)
     result = ImportResult()
     seen = {}
@@ -338,6 +345,8 @@ def validate(fileobj, school, *, max_errors=1000):
         if first.startswith("说明") or first.startswith("合计"):
             continue
         result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows, size)
         if result.rows > MAX_ROWS:
             result.errors.append(f"文件超过 {MAX_ROWS:,} 行，请分批导入")
             break

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import AppendOnlyModel
@@ -158,6 +159,13 @@ class Loan(SchoolOwned):
 
     def __str__(self):
         return f"{self.asset} → {self.borrower}"
+
+    def overdue(self):
+        """“逾期 N 天” for an open loan past its due date, else empty (a list column)."""
+        days = (timezone.localdate() - self.due_on).days
+        return f"逾期 {days} 天" if self.returned_on is None and days > 0 else ""
+
+    overdue.short_description = "逾期"
 
 
 class Compensation(SchoolOwned):

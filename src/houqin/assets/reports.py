@@ -193,6 +193,26 @@ def monthly_depreciation(assets, year, month):
 # --- 固定资产季度报表 ------------------------------------------------------------------------
 
 
+def parse_month(text, today):
+    """(year, month) from "YYYY-MM"; this month when the text is missing or invalid."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-")[:2])
+        datetime.date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    return year, month
+
+
+def parse_quarter(year_text, quarter_text, today):
+    """(year, quarter) from the query; this quarter when missing or invalid."""
+    current = (today.year, (today.month - 1) // 3 + 1)
+    try:
+        year, quarter = int(year_text or current[0]), int(quarter_text or current[1])
+    except ValueError:
+        return current
+    return (year, quarter) if 1 <= quarter <= 4 and 1990 <= year <= 2100 else current
+
+
 def quarter_bounds(year, quarter):
     start = datetime.date(year, 3 * quarter - 2, 1)
     end = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - datetime.timedelta(1)

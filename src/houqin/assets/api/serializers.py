@@ -7,7 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from houqin.core.api.serializers import SchoolOwnedSerializer
-from houqin.core.models import Person, Room
+from houqin.core.models import Building, Person, Room
 from houqin.core.tenancy import scope
 
 from .. import services
@@ -320,28 +320,41 @@ def approval_of(obj):
 
 
 class StocktakeSerializer(SchoolOwnedSerializer):
-    """A stocktake; creating one freezes the expected list of the given rooms. Afterwards only
-    its name can be edited."""
+    """A stocktake; creating one freezes the expected list of its rooms — the whole school, the
+    rooms of some buildings, or some rooms. Afterwards only its name can be edited."""
 
     rooms = serializers.PrimaryKeyRelatedField(
         label="盘点房间", queryset=Room.objects.all(), many=True, write_only=True, required=False,
-        help_text="要盘点的房间编号（创建时必填，之后不能更改）")
+        help_text="要盘点的房间编号（与 buildings、whole_school 三选一，创建后不能更改）")
+    buildings = serializers.PrimaryKeyRelatedField(
+        label="盘点楼栋", queryset=Building.objects.all(), many=True, write_only=True, required=False,
+        help_text="盘点这些楼栋的全部房间")
+    whole_school = serializers.BooleanField(label="全校盘点", write_only=True, required=False, default=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     opened_by_name = serializers.CharField(source="opened_by.__str__", read_only=True)
 
     class Meta:
         model = Stocktake
-        fields = ["id", "school", "name", "rooms", "status", "status_display", "opened_by", "opened_by_name",
-                  "opened_at", "closed_at", "updated_at"]
+        fields = ["id", "school", "name", "rooms", "buildings", "whole_school", "status", "status_display",
+                  "opened_by", "opened_by_name", "opened_at", "closed_at", "updated_at"]
         read_only_fields = ["school", "status", "opened_by", "opened_at", "closed_at", "updated_at"]
 
     def validate(self, attrs):
-        rooms = attrs.pop("rooms", None)
-        if self.instance is None and not rooms:
-            raise serializers.ValidationError({"rooms": "请选择要盘点的房间"})
+        rooms, buildings = attrs.pop("rooms", None), attrs.pop("buildings", None)
+        whole_school = attrs.pop("whole_school", False)
         attrs = super().validate(attrs)
-        if rooms and self.instance is None:
-            attrs["rooms"] = rooms
+        if self.instance is not None:
+            return attrs
+        if sum(map(bool, (rooms, buildings, whole_school))) != 1:
+            raise serializers.ValidationError(
+                {"rooms": "请选择盘点范围：全校（whole_school）、楼栋（buildings）或房间（rooms）之一"})
+        if whole_school:
+            rooms = Room.objects.filter(school=self.context["school"])
+        elif buildings:
+            rooms = Room.objects.filter(school=self.context["school"], building__in=buildings)
+        if not rooms:
+            raise serializers.ValidationError({"rooms": "所选范围内没有房间"})
+        attrs["rooms"] = list(rooms)
         return attrs
 
     def create(self, validated_data):

@@ -320,7 +320,7 @@ class DisposeView(AssetChildVisibleMixin, ActionView):
 class LoanListView(AssetChildVisibleMixin, ObjectListView):
     model = Loan
     filterset_class = filtersets.LoanFilterSet
-    columns = ("asset", "borrower", "quantity", "lent_on", "due_on", "returned_on", "return_condition")
+    columns = ("asset", "borrower", "quantity", "lent_on", "due_on", "overdue", "returned_on", "return_condition")
     select_related = ("asset", "borrower")
 
     def get_queryset(self):

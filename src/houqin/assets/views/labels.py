@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views import View
 
-from houqin.core.rules import CHANGE, VIEW, can
+from houqin.core.rules import ADD, CHANGE, VIEW, can
 from houqin.core.tenancy import scope
 from houqin.core.views.generic import SchoolScopedMixin
 
@@ -105,7 +105,8 @@ def scan_actions(request, asset):
     """Context for assets/scan_actions.html: what a phone that scanned a label can do next.
     The asset's detail page may include the same fragment."""
     return {"asset": asset, "stocktake": stocktake_link(request, asset),
-            "repair_url": None}  # the maintenance module will offer 报修 here
+            "repair_url": (reverse("maintenance:workorder_add") + f"?asset={asset.pk}"
+                           if can(request.roles, ADD, "maintenance.workorder") else None)}
 
 
 class ScanView(LoginRequiredMixin, View):

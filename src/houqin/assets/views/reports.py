@@ -5,6 +5,7 @@ confirm)."""
 
 import contextlib
 import datetime
+import json
 import time
 import uuid
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -208,14 +209,7 @@ class DepreciationView(AssetReportView):
     title = "月度折旧表"
 
     def month(self):
-        text = self.request.GET.get("month", "")
-        today = timezone.localdate()
-        try:
-            year, month = (int(x) for x in text.split("-")[:2])
-            datetime.date(year, month, 1)
-        except ValueError:
-            year, month = today.year, today.month
-        return year, month
+        return reports.parse_month(self.request.GET.get("month", ""), timezone.localdate())
 
     def get_context_data(self, **kwargs):
         year, month = self.month()
@@ -244,15 +238,8 @@ class QuarterlyView(AssetReportView):
     title = "固定资产季度报表"
 
     def quarter(self):
-        today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year", today.year))
-            quarter = int(self.request.GET.get("quarter", (today.month - 1) // 3 + 1))
-        except ValueError:
-            year, quarter = today.year, (today.month - 1) // 3 + 1
-        if not (1 <= quarter <= 4 and 1990 <= year <= 2100):
-            year, quarter = today.year, (today.month - 1) // 3 + 1
-        return year, quarter
+        return reports.parse_quarter(self.request.GET.get("year"), self.request.GET.get("quarter"),
+                                     timezone.localdate())
 
     def get_context_data(self, **kwargs):
         year, quarter = self.quarter()
@@ -312,11 +299,48 @@ def _staging_dir():
     folder = Path(settings.MEDIA_ROOT) / "asset-imports"
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - STAGED_FOR
-    for old in folder.glob("*.xlsx"):
+    for old in [*folder.glob("*.xlsx"), *folder.glob("*.progress")]:
         with contextlib.suppress(OSError):
             if old.stat().st_mtime < cutoff:
                 old.unlink()
     return folder
+
+
+def _progress_file(school, key):
+    """Where the check of an upload reports how far it got: a small file beside the staged
+    uploads, so that any worker process can answer the page's polling."""
+    return _staging_dir() / f"{school.pk}-{key}.progress"
+
+
+def _progress_key(text):
+    return text if len(text) == 32 and all(c in "0123456789abcdef" for c in text) else None
+
+
+def _progress_writer(school, key):
+    if key is None:
+        return None
+    target = _progress_file(school, key)
+
+    def write(checked, size):
+        target.write_text(json.dumps({"checked": checked, "size": size}))
+
+    return write
+
+
+class ImportProgressView(AssetReportView):
+    """How many rows of an upload have been checked so far: {"checked": n, "size": m}."""
+
+    action = ADD
+
+    def get(self, request, key, *args, **kwargs):
+        key = _progress_key(key)
+        target = _progress_file(request.school, key) if key else None
+        if target is None or not target.exists():
+            return JsonResponse({"checked": 0, "size": None})
+        try:
+            return JsonResponse(json.loads(target.read_text()))
+        except (OSError, ValueError):  # being rewritten this very moment
+            return JsonResponse({"checked": 0, "size": None})
 
 
 class ImportView(AssetReportView):
@@ -342,13 +366,17 @@ class ImportView(AssetReportView):
             for chunk in upload.chunks():
                 out.write(chunk)
         started = timezone.now()
+        key = _progress_key(request.POST.get("progress", ""))
         try:
             with staged.open("rb") as f:
-                result = excel.validate(f, request.school)
+                result = excel.validate(f, request.school, progress=_progress_writer(request.school, key))
         except excel.ImportFileError as error:
             staged.unlink(missing_ok=True)
             context["file_error"] = str(error)
             return self.render_to_response(context, status=400)
+        finally:
+            if key:
+                _progress_file(request.school, key).unlink(missing_ok=True)
         seconds = (timezone.now() - started).total_seconds()
         if not result.ok:
             staged.unlink(missing_ok=True)
@@ -403,4 +431,5 @@ urlpatterns = [
     path("import/", ImportView.as_view(), name="asset_import"),
     path("import/template/", ImportTemplateView.as_view(), name="asset_import_template"),
     path("import/confirm/", ImportConfirmView.as_view(), name="asset_import_confirm"),
+    path("import/progress/<str:key>/", ImportProgressView.as_view(), name="asset_import_progress"),
 ]

@@ -86,7 +86,9 @@ class ObjectListView(SchoolScopedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         fields = {f.name: f for f in self.model._meta.get_fields()}
-        headers = [getattr(fields.get(c), "verbose_name", c) for c in self.columns]
+        headers = [getattr(fields.get(c), "verbose_name", None) or getattr(getattr(self.model, c, None),
+                                                                            "short_description", c)
+                   for c in self.columns]
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

@@ -1,0 +1,129 @@
+"""API of the asset ledgers and reports (总帐、月折旧、季度报表) and of the Excel import — the
+same figures as the pages (assets/reports.py), for the same roles (view on assets.asset;
+import needs add), with the teacher narrowed to his own rooms' holdings."""
+
+import dataclasses
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.rules import ADD, can
+
+from .. import excel, reports
+from ..models import Asset
+from ..rules import own_rooms_only, visible_assets
+from ..views.reports import _date
+from .views import ActionRolePermission
+
+
+def exact(value):
+    """Decimals as strings ("4800.00"), as the serializers give them: DRF's JSON encoder would
+    turn a bare Decimal into a float and lose the cents."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: exact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [exact(v) for v in value]
+    return value
+
+
+def _row(row):
+    return {**dataclasses.asdict(row), "net": row.net}
+
+
+class AssetReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
+    """Ledgers and reports of the active school's register."""
+
+    queryset = Asset.objects.all()
+    permission_classes = [ActionRolePermission]
+    serializer_class = serializers.Serializer  # answers are plain figures, documented per action
+    pagination_class = None
+
+    def assets(self):
+        return visible_assets(self.get_queryset(), self.request.user, self.request.roles)
+
+    @extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @action(detail=False)
+    def ledger(self, request):
+        """总帐 by category at a date (default today): fixed assets and low-value items apart."""
+        ledger = reports.general_ledger(self.assets(), _date(request.query_params.get("date"), timezone.localdate()))
+        return Response(exact({
+            "date": ledger.date, "fixed": [_row(r) for r in ledger.fixed],
+            "low_value": [_row(r) for r in ledger.low_value], "fixed_total": _row(ledger.total(True)),
+            "low_value_total": _row(ledger.total(False)), "total": _row(ledger.total()),
+        }))
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
+                   responses=OpenApiTypes.OBJECT)
+    @action(detail=False)
+    def depreciation(self, request):
+        """Depreciation charged in one month, by category."""
+        year, month = reports.parse_month(request.query_params.get("month"), timezone.localdate())
+        return Response(exact({"year": year, "month": month,
+                               "rows": reports.monthly_depreciation(self.assets(), year, month)}))
+
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("quarter", int)],
+                   responses=OpenApiTypes.OBJECT)
+    @action(detail=False)
+    def quarterly(self, request):
+        """固定资产季度报表: opening, additions, disposals, closing, depreciation by category."""
+        year, quarter = reports.parse_quarter(request.query_params.get("year"), request.query_params.get("quarter"),
+                                              timezone.localdate())
+        report = reports.quarterly_report(self.school, year, quarter, assets=self.assets(),
+                                          narrow=own_rooms_only(self.request.roles))
+        return Response(exact({"year": year, "quarter": quarter, **report}))
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="资产台帐 Excel 文件（.xlsx，可用导入模板或本系统导出的清单）")
+    commit = serializers.BooleanField(default=False, help_text="检查全部通过后直接写入；否则只检查")
+
+
+class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
+    """Check an asset ledger file row by row and, when asked and every row is valid, import it.
+    Nothing is written unless every row is valid; every bad row is named."""
+
+    queryset = Asset.objects.all()
+    permission_classes = [ActionRolePermission]
+    parser_classes = [MultiPartParser, JSONParser]  # JSON can only be refused, with the reason
+    serializer_class = ImportUploadSerializer
+    max_bytes = 30 * 1024 * 1024
+
+    @extend_schema(responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT})
+    def create(self, request):
+        if not can(request.roles, ADD, Asset):
+            raise PermissionDenied("您的角色无权导入资产")
+        upload = self.get_serializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > self.max_bytes or not file.name.lower().endswith(".xlsx"):
+            return Response({"file": ["只能上传 30 MB 以内的 .xlsx 文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        commit = upload.validated_data["commit"]
+        try:
+            if commit:
+                result = excel.import_file(file, self.school, by=request.user)
+            else:
+                result = excel.validate(file, self.school)
+        except excel.ImportFileError as error:
+            return Response({"file": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        body = {"rows": result.rows, "skipped": result.skipped, "notes": result.notes[:100],
+                "errors": result.errors, "assets": len(result.assets), "quantity": result.quantity,
+                "value": result.value, "committed": bool(commit and result.ok)}
+        body = exact(body)
+        if not result.ok:
+            return Response(body, status=422)
+        return Response(body, status=status.HTTP_201_CREATED if commit else status.HTTP_200_OK)
+
+
+def register(router):
+    router.register("asset-reports", AssetReportViewSet, basename="asset-report")
+    router.register("asset-imports", AssetImportViewSet, basename="asset-import")
