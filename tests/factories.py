@@ -52,6 +52,16 @@ class CampusFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"校区{n}")
 
 
+class TermFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Term
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"{2000 + n}年春季学期")
+    starts_on = factory.Sequence(lambda n: datetime.date(2000 + n, 2, 24))
+    ends_on = factory.Sequence(lambda n: datetime.date(2000 + n, 7, 3))
+
+
 class BuildingFactory(DjangoModelFactory):
     class Meta:
         model = models.Building

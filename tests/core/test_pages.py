@@ -12,6 +12,7 @@ from ..factories import (
     PersonFactory,
     RoomFactory,
     SchoolClassFactory,
+    TermFactory,
 )
 
 
@@ -24,6 +25,26 @@ class TestCampusPages(PagesContract):
 
     def edit_form(self, world, obj):
         return {"name": obj.name + "改", "address": "新址", "loaded_at": obj.updated_at.isoformat()}
+
+
+class TestTermPages(PagesContract):
+    model = models.Term
+    factory = TermFactory
+
+    def valid_form(self, world):
+        return {"name": "2026年秋季学期", "starts_on": "2026-09-01", "ends_on": "2027-01-22"}
+
+    def edit_form(self, world, obj):
+        return {"name": obj.name + "改", "starts_on": obj.starts_on.isoformat(), "ends_on": obj.ends_on.isoformat(),
+                "loaded_at": obj.updated_at.isoformat()}
+
+
+def test_term_cannot_end_before_it_starts(world):
+    client = world.client("director", "a")
+    response = client.post("/terms/add/", {"name": "错学期", "starts_on": "2026-09-01", "ends_on": "2026-08-01"})
+    assert response.status_code == 200
+    assert "结束日期不能早于开学日期" in response.content.decode()
+    assert not models.Term.objects.filter(name="错学期").exists()
 
 
 class TestBuildingPages(PagesContract):

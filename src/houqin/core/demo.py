@@ -46,6 +46,7 @@ from .models import (
     Room,
     School,
     SchoolClass,
+    Term,
     User,
 )
 
@@ -402,6 +403,24 @@ def demo_places(demo):
                 demo.ensure(SchoolClass, {"school": school, "grade": grade, "number": number}, {
                     "head_teacher": head, "room": room, "pupils": class_pupils(code, grade, number),
                 })
+
+
+def term_dates(year):
+    """The usual calendar: spring term late February to early July, autumn term September
+    to late January of the next year."""
+    return [
+        (f"{year}年春季学期", datetime.date(year, 2, 24), datetime.date(year, 7, 3)),
+        (f"{year}年秋季学期", datetime.date(year, 9, 1), datetime.date(year + 1, 1, 22)),
+    ]
+
+
+@demo_step("terms")
+def demo_terms(demo):
+    """Last year's and this year's terms, so the current term has one before it to compare with."""
+    year = demo.today.year if demo.today.month >= 2 else demo.today.year - 1
+    for school in demo.schools.values():
+        for name, starts, ends in term_dates(year - 1) + term_dates(year):
+            demo.ensure(Term, {"school": school, "name": name}, {"starts_on": starts, "ends_on": ends})
 
 
 @demo_step("certificates")

@@ -5,7 +5,7 @@ import django_filters as filters
 from django.db.models import Q
 
 from .choices import CertificateKind, Employment, RoomKind
-from .models import Building, Campus, Certificate, Person, Room, SchoolClass
+from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
 from .tenancy import is_school_owned, scope
 
 
@@ -41,6 +41,14 @@ class CampusFilterSet(SchoolFilterSet):
 
     class Meta:
         model = Campus
+        fields = ["q"]
+
+
+class TermFilterSet(SchoolFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Term
         fields = ["q"]
 
 

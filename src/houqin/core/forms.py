@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .choices import AttachmentKind, Decision, Role
-from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass
+from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
 from .tenancy import scope
 
 
@@ -90,6 +90,19 @@ class CampusForm(SchoolForm):
     class Meta:
         model = Campus
         fields = ["name", "address"]
+
+
+class TermForm(SchoolForm):
+    class Meta:
+        model = Term
+        fields = ["name", "starts_on", "ends_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "结束日期不能早于开学日期")
+        return cleaned
 
 
 class BuildingForm(SchoolForm):

@@ -24,6 +24,7 @@ MENU: list[tuple[str, list[Item]]] = [
     (_("基础信息"), [
         Item(_("校区"), "core:campus_list", "core.campus", "geo-alt"),
         Item(_("楼栋"), "core:building_list", "core.building", "building"),
+        Item(_("学期"), "core:term_list", "core.term", "calendar3"),
         Item(_("房间"), "core:room_list", "core.room", "door-open"),
         Item(_("班级"), "core:schoolclass_list", "core.schoolclass", "people"),
         Item(_("教职工"), "core:person_list", "core.person", "person-vcard"),

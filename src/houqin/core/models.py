@@ -461,7 +461,8 @@ class Term(SchoolOwned):
         ordering = ["-starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="term_unique_name"),
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start",
+                                   violation_error_message="结束日期不能早于开学日期"),
         ]
 
     def __str__(self):

@@ -31,6 +31,7 @@ RULES = {
     "core.school": rule(EVERYONE, add=(), change=MANAGERS),
     "core.campus": rule(EVERYONE, add=MANAGERS),
     "core.building": rule(EVERYONE, add=MANAGERS),
+    "core.term": rule(EVERYONE, add=MANAGERS),
     "core.room": rule(EVERYONE, add=MANAGERS),
     "core.schoolclass": rule(EVERYONE, add=MANAGERS),
     "core.person": rule(EVERYONE - {R.GUARD}, add=OFFICE - {R.KEEPER}),

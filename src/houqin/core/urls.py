@@ -29,6 +29,8 @@ urlpatterns = [
     path("members/<int:pk>/delete/", members.MembershipDeleteView.as_view(), name="membership_delete"),
     *crud_urls(models.Campus, list_view=places.CampusListView, detail_view=places.CampusDetailView,
                edit_view=places.CampusEditView, prefix="campuses"),
+    *crud_urls(models.Term, list_view=places.TermListView, detail_view=places.TermDetailView,
+               edit_view=places.TermEditView, prefix="terms"),
     *crud_urls(models.Building, list_view=places.BuildingListView, detail_view=places.BuildingDetailView,
                edit_view=places.BuildingEditView, prefix="buildings"),
     *crud_urls(models.Room, list_view=places.RoomListView, detail_view=places.RoomDetailView,

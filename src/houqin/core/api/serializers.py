@@ -25,6 +25,7 @@ from ..models import (
     School,
     SchoolClass,
     SignOff,
+    Term,
 )
 from .base import SchoolScopedSerializer
 
@@ -107,6 +108,21 @@ class CampusSerializer(SchoolOwnedSerializer):
         model = Campus
         fields = ["id", "school", "name", "address", "updated_at"]
         read_only_fields = ["school", "updated_at"]
+
+
+class TermSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = Term
+        fields = ["id", "school", "name", "starts_on", "ends_on", "updated_at"]
+        read_only_fields = ["school", "updated_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": "结束日期不能早于开学日期"})
+        return attrs
 
 
 class BuildingSerializer(SchoolOwnedSerializer):

@@ -25,6 +25,7 @@ from ..models import (
     School,
     SchoolClass,
     SignOff,
+    Term,
 )
 from ..rules import VIEW, can
 from ..tenancy import schools_for
@@ -82,6 +83,14 @@ class CampusViewSet(SchoolScopedViewSet):
     queryset = Campus.objects.all()
     serializer_class = s.CampusSerializer
     filterset_class = filtersets.CampusFilterSet
+
+
+class TermViewSet(SchoolScopedViewSet):
+    """Terms (学期) of the active school: the calendar reports and schedules follow."""
+
+    queryset = Term.objects.all()
+    serializer_class = s.TermSerializer
+    filterset_class = filtersets.TermFilterSet
 
 
 class BuildingViewSet(SchoolScopedViewSet):
@@ -255,6 +264,7 @@ def register(router):
     router.register("schools", SchoolViewSet)
     router.register("campuses", CampusViewSet)
     router.register("buildings", BuildingViewSet)
+    router.register("terms", TermViewSet)
     router.register("rooms", RoomViewSet)
     router.register("classes", SchoolClassViewSet)
     router.register("people", PersonViewSet)

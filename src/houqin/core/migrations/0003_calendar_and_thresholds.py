@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '学期',
                 'verbose_name_plural': '学期',
                 'ordering': ['-starts_on'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'name'), name='term_unique_name'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='term_ends_after_start')],
+                'constraints': [models.UniqueConstraint(fields=('school', 'name'), name='term_unique_name'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='term_ends_after_start', violation_error_message='结束日期不能早于开学日期')],
             },
         ),
     ]

@@ -19,6 +19,21 @@ class CampusEditView(ObjectEditView):
     form_class = forms.CampusForm
 
 
+class TermListView(ObjectListView):
+    model = models.Term
+    filterset_class = filtersets.TermFilterSet
+    columns = ("name", "starts_on", "ends_on")
+
+
+class TermDetailView(ObjectDetailView):
+    model = models.Term
+
+
+class TermEditView(ObjectEditView):
+    model = models.Term
+    form_class = forms.TermForm
+
+
 class BuildingListView(ObjectListView):
     model = models.Building
     filterset_class = filtersets.BuildingFilterSet
