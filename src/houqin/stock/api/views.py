@@ -1,0 +1,228 @@
+"""API of the stock app. Thin like the pages: the tenant scope comes from core/api/base.py,
+who may do what from the rules table (stock/rules.py), every change from the services. A
+requester sees only his own requisitions (services.visible_requisitions), here as on the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.permissions import RolePermission
+from houqin.core.rules import VIEW, can
+
+from .. import filtersets, services
+from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
+from ..views.stock import with_stock
+from . import serializers as s
+
+
+class ActionRolePermission(RolePermission):
+    """RolePermission, plus `action_rules` {action: (rule action, model)} for custom actions;
+    the services then check the person (the requester, the keeper, the director)."""
+
+    def has_permission(self, request, view):
+        rule = getattr(view, "action_rules", {}).get(getattr(view, "action", None))
+        if rule is None:
+            return super().has_permission(request, view)
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return can(getattr(request, "roles", ()), *rule)
+
+
+class StockViewSetMixin(SchoolScopedViewSetMixin):
+    permission_classes = [ActionRolePermission]
+    action_rules = {}
+
+    def input(self, serializer_class):
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+    def fresh(self, obj, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
+
+
+class ReadOnlyViewSet(StockViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class NoDeleteViewSet(StockViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class WarehouseViewSet(StockViewSetMixin, viewsets.ModelViewSet):
+    """Warehouses of the school (总务仓库、食堂仓库 …)."""
+
+    queryset = Warehouse.objects.all()
+    serializer_class = s.WarehouseSerializer
+    filterset_class = filtersets.WarehouseFilterSet
+
+
+class ItemViewSet(NoDeleteViewSet):
+    """Stock items; `q` searches code, name and pinyin initials; `low=true` lists low stock."""
+
+    queryset = Item.objects.all()
+    serializer_class = s.ItemSerializer
+    filterset_class = filtersets.ItemFilterSet
+
+    def get_queryset(self):
+        return with_stock(super().get_queryset()).order_by("code")
+
+
+class StockBalanceViewSet(ReadOnlyViewSet):
+    """Balances per warehouse and item with the moving-average cost (read-only)."""
+
+    queryset = StockBalance.objects.all()
+    serializer_class = s.StockBalanceSerializer
+    filterset_class = filtersets.StockBalanceFilterSet
+    select_related = ("warehouse", "item")
+
+
+class BatchViewSet(ReadOnlyViewSet):
+    """Food batches with expiry (read-only)."""
+
+    queryset = Batch.objects.all()
+    serializer_class = s.BatchSerializer
+    filterset_class = filtersets.BatchFilterSet
+    select_related = ("item",)
+
+
+class MovementViewSet(ReadOnlyViewSet):
+    """The movement ledger (材料账), append-only; a keeper cancels a wrong entry with `reverse`."""
+
+    queryset = Movement.objects.all()
+    serializer_class = s.MovementSerializer
+    filterset_class = filtersets.MovementFilterSet
+    select_related = ("warehouse", "item", "person", "source_type")
+    action_rules = {"reverse": (VIEW, Movement)}
+
+    @extend_schema(summary="冲销", request=s.ReverseSerializer, responses={201: s.MovementSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        movement = self.get_object()
+        data = self.input(s.ReverseSerializer)
+        entry = services.reverse_movement(movement, by=request.user, note=data["note"])
+        return self.fresh(entry, status.HTTP_201_CREATED)
+
+
+class RequisitionViewSet(NoDeleteViewSet):
+    """Requisitions (领用) with their lines: create (draft), `submit` to approval, the keeper
+    `issue`s (possibly in part), the director `waive-old`s, the requester `confirm`s (签收)
+    or `cancel`s. A requester sees only his own."""
+
+    queryset = Requisition.objects.all()
+    serializer_class = s.RequisitionSerializer
+    filterset_class = filtersets.RequisitionFilterSet
+    select_related = ("requested_by",)
+    prefetch_related = ("lines__item",)
+    action_rules = dict.fromkeys(("submit", "issue", "confirm", "cancel", "waive_old"), (VIEW, Requisition))
+
+    def get_queryset(self):
+        request = self.request
+        return services.visible_requisitions(super().get_queryset(), request.user, getattr(request, "roles", ()))
+
+    @extend_schema(summary="提交审批", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        requisition = self.get_object()
+        self.input(s.EmptySerializer)
+        return self.fresh(services.submit_requisition(requisition, by=request.user))
+
+    @extend_schema(summary="发放", request=s.IssueSerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        requisition = self.get_object()
+        lines = self.input(s.IssueSerializer)["lines"]
+        services.issue_requisition(requisition, by=request.user,
+                                   quantities={row["line"]: row["quantity"] for row in lines},
+                                   old_returned={row["line"]: row["old_returned"] for row in lines})
+        return self.fresh(requisition)
+
+    @extend_schema(summary="免交旧物", request=s.WaiveSerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"], url_path="waive-old")
+    def waive_old(self, request, pk=None):
+        requisition = self.get_object()
+        data = self.input(s.WaiveSerializer)
+        line = requisition.lines.filter(pk=data["line"]).first()
+        if line is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"line": "明细不属于该领用单"})
+        services.waive_old(line, by=request.user, reason=data["reason"])
+        return self.fresh(requisition)
+
+    @extend_schema(summary="签收", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        requisition = self.get_object()
+        self.input(s.EmptySerializer)
+        return self.fresh(services.confirm_receipt(requisition, by=request.user))
+
+    @extend_schema(summary="取消", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        requisition = self.get_object()
+        self.input(s.EmptySerializer)
+        return self.fresh(services.cancel_requisition(requisition, by=request.user))
+
+
+class StockCountViewSet(NoDeleteViewSet):
+    """Monthly counts (月度盘存): create opens one; `lines` lists them, `count` enters counted
+    quantities, `submit` sends the variances to approval, `cancel` abandons an open one."""
+
+    queryset = StockCount.objects.all()
+    serializer_class = s.StockCountSerializer
+    filterset_class = filtersets.StockCountFilterSet
+    action_rules = {"lines": (VIEW, StockCount)}
+
+    @extend_schema(summary="盘存明细", responses=s.StockCountLineSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None)
+    def lines(self, request, pk=None):
+        count = self.get_object()
+        return Response(s.StockCountLineSerializer(count.lines.select_related("item"), many=True).data)
+
+    @extend_schema(summary="录入实盘数量", request=s.CountLinesSerializer,
+                   responses=s.StockCountLineSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def count(self, request, pk=None):
+        count = self.get_object()
+        rows = self.input(s.CountLinesSerializer)["lines"]
+        lines = {line.pk: line for line in count.lines.all()}
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+
+        if any(row["line"] not in lines for row in rows):
+            raise ValidationError({"lines": "明细不属于该盘存单"})
+        with transaction.atomic():
+            for row in rows:
+                services.count_line(lines[row["line"]], by=request.user, counted=row["counted"],
+                                    note=row.get("note"))
+        return Response(s.StockCountLineSerializer(count.lines.select_related("item"), many=True).data)
+
+    @extend_schema(summary="提交盘存", request=s.EmptySerializer, responses=s.StockCountSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        count = self.get_object()
+        self.input(s.EmptySerializer)
+        services.submit_count(count, by=request.user)
+        return self.fresh(count)
+
+    @extend_schema(summary="取消盘存", request=s.EmptySerializer, responses=s.StockCountSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        count = self.get_object()
+        self.input(s.EmptySerializer)
+        services.cancel_count(count, by=request.user)
+        return self.fresh(count)
+
+
+def register(router):
+    router.register("warehouses", WarehouseViewSet)
+    router.register("stock-items", ItemViewSet)
+    router.register("stock-balances", StockBalanceViewSet)
+    router.register("stock-batches", BatchViewSet)
+    router.register("stock-movements", MovementViewSet)
+    router.register("requisitions", RequisitionViewSet)
+    router.register("stock-counts", StockCountViewSet)

@@ -1,0 +1,441 @@
+"""Services of the stock app. The ledger primitives live in `ledger.py`; re-exported here so
+other apps (procurement, maintenance) have one import: `from houqin.stock import services`.
+
+Below them: requisitions (领用: create → submit → approval → issue, possibly in part →
+签收) and monthly counts (月度盘存: open → count → submit → approval → adjustments). Every
+transition locks its row, checks, raises a clear Chinese error when not allowed, and writes
+through the ledger, in one transaction. Services take the acting user explicitly (`by=`)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from houqin.core import approvals
+from houqin.core.choices import Role
+from houqin.core.models import Person
+from houqin.core.tenancy import roles_in
+
+from .choices import CountStatus, RequisitionStatus
+from .ledger import (  # noqa: F401
+    adjust,
+    first_of_month,
+    issue,
+    money,
+    post,
+    receive,
+    return_to_stock,
+    reverse,
+    transfer,
+)
+from .models import Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
+from .rules import KEEPERS
+
+# Roles that see every requisition of the school; anyone else sees only his own.
+SEES_ALL_REQUISITIONS = KEEPERS | {Role.ACCOUNTANT, Role.DISTRICT_OFFICER}
+# Who may waive the old-for-new hand-back (以旧换新): the director (and the principal above him).
+WAIVERS = frozenset({Role.DIRECTOR, Role.PRINCIPAL})
+
+
+def _fmt(quantity):
+    return f"{Decimal(quantity).normalize():f}"
+
+
+def _require_role(by, school, roles, what):
+    if not (roles_in(by, school) & roles):
+        names = "、".join(Role(r).label for r in sorted(roles))
+        raise PermissionDenied(f"只有{names}可以{what}")
+
+
+def visible_requisitions(queryset, user, roles):
+    """Narrow a school-scoped Requisition queryset to what these roles may see."""
+    if set(roles) & SEES_ALL_REQUISITIONS:
+        return queryset
+    return queryset.filter(requested_by=user)
+
+
+@transaction.atomic
+def reverse_movement(movement, *, by, note):
+    """A keeper cancels a wrong movement with a reversing entry (冲销), with the reason."""
+    _require_role(by, movement.school, KEEPERS, "冲销出入库记录")
+    if not (note or "").strip():
+        raise ValidationError({"note": "冲销须写明原因"})
+    return reverse(movement, by=by, note=f"冲销 #{movement.pk}：{note.strip()}")
+
+
+# --- requisitions (领用) --------------------------------------------------------------------
+
+
+def _next_number(school, today):
+    """LY-202611-0007: per school and month; the unique constraint catches a race."""
+    prefix = f"LY{today:%Y%m}-"
+    last = (Requisition.objects.filter(school=school, number__startswith=prefix)
+            .order_by("-number").values_list("number", flat=True).first())
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def _clean_lines(school, lines):
+    """[(item, quantity, note)] → checked list; every bad line is named in one error."""
+    errors, seen, clean = [], set(), []
+    for item, quantity, note in lines:
+        if item.school_id != school.pk:
+            errors.append("物品不属于本校")
+            continue
+        if not item.active:
+            errors.append(f"“{item}”已停用，不能领用")
+        if item.pk in seen:
+            errors.append(f"“{item}”重复，请合并为一行")
+        seen.add(item.pk)
+        quantity = Decimal(quantity)
+        if quantity <= 0:
+            errors.append(f"“{item}”的申领数量须大于零")
+        clean.append((item, quantity, note or ""))
+    if not clean and not errors:
+        errors.append("请至少填写一项领用物品")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_warehouse(school, warehouse):
+    if warehouse.school_id != school.pk:
+        raise ValidationError("仓库不属于本校")
+    if not warehouse.active:
+        raise ValidationError(f"仓库“{warehouse}”已停用")
+
+
+@transaction.atomic
+def create_requisition(school, *, by, warehouse, purpose, lines, department=""):
+    """A draft requisition of `by` with its lines [(item, quantity, note)]."""
+    _check_warehouse(school, warehouse)
+    if not purpose.strip():
+        raise ValidationError({"purpose": "请填写用途"})
+    lines = _clean_lines(school, lines)
+    today = timezone.localdate()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                requisition = Requisition.objects.create(
+                    school=school, number=_next_number(school, today), warehouse=warehouse, requested_by=by,
+                    department=department, purpose=purpose.strip())
+            break
+        except IntegrityError:
+            continue  # another requisition took the number a moment ago
+    else:
+        raise ValidationError("单号生成冲突，请重试")
+    RequisitionLine.objects.bulk_create(
+        RequisitionLine(requisition=requisition, item=item, quantity=qty, note=note) for item, qty, note in lines)
+    return requisition
+
+
+def _locked(requisition):
+    return Requisition.objects.select_for_update().select_related("warehouse", "school").get(pk=requisition.pk)
+
+
+@transaction.atomic
+def update_requisition(requisition, *, by, warehouse, purpose, lines, department=""):
+    """Change a draft (or a rejected one, before submitting it again): lines are replaced."""
+    requisition = _locked(requisition)
+    if requisition.requested_by_id != by.pk:
+        raise PermissionDenied("只有申请人可以修改领用单")
+    if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.REJECTED):
+        raise ValidationError("只有草稿或已驳回的领用单可以修改")
+    _check_warehouse(requisition.school, warehouse)
+    if not purpose.strip():
+        raise ValidationError({"purpose": "请填写用途"})
+    lines = _clean_lines(requisition.school, lines)
+    requisition.warehouse, requisition.purpose, requisition.department = warehouse, purpose.strip(), department
+    requisition.status = RequisitionStatus.DRAFT
+    requisition.save()
+    requisition.lines.all().delete()
+    RequisitionLine.objects.bulk_create(
+        RequisitionLine(requisition=requisition, item=item, quantity=qty, note=note) for item, qty, note in lines)
+    return requisition
+
+
+def estimate(requisition):
+    """Σ quantity × the item's current moving-average cost in the requisition's warehouse."""
+    lines = list(requisition.lines.all())
+    costs = {b.item_id: b.unit_cost for b in StockBalance.objects.filter(
+        warehouse_id=requisition.warehouse_id, item_id__in=[line.item_id for line in lines])}
+    return money(sum((line.quantity * costs.get(line.item_id, Decimal("0")) for line in lines), Decimal("0")))
+
+
+def _approved(requisition, approval, by):
+    requisition = _locked(requisition)
+    requisition.status = RequisitionStatus.APPROVED
+    requisition.save(update_fields=["status", "updated_at"])
+
+
+def _rejected(requisition, approval, by):
+    requisition = _locked(requisition)
+    requisition.status = RequisitionStatus.REJECTED
+    requisition.save(update_fields=["status", "updated_at"])
+
+
+REQUISITION = approvals.register(approvals.Policy(
+    key="stock.requisition", label="领用审批",
+    steps=(
+        approvals.Step("总务主任审批", frozenset({Role.DIRECTOR})),
+        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
+    ),
+    on_approved=_approved, on_rejected=_rejected,
+))
+
+
+@transaction.atomic
+def submit_requisition(requisition, *, by):
+    """Send a draft to approval; the amount (at today's average costs) decides the steps."""
+    requisition = _locked(requisition)
+    if requisition.requested_by_id != by.pk:
+        raise PermissionDenied("只有申请人可以提交领用单")
+    if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.REJECTED):
+        raise ValidationError(f"领用单{requisition.get_status_display()}，不能提交")
+    if not requisition.lines.exists():
+        raise ValidationError("请至少填写一项领用物品")
+    requisition.amount = estimate(requisition)
+    requisition.status, requisition.submitted_at = RequisitionStatus.PENDING, timezone.now()
+    requisition.save()
+    approvals.request_approval(requisition, REQUISITION.key, by=by, amount=requisition.amount,
+                               title=f"领用单 {requisition.number}：{requisition.purpose}"
+                                     f"（约 {requisition.amount} 元）")
+    return requisition
+
+
+def approval_of(subject, policy_key):
+    from django.contrib.contenttypes.models import ContentType
+
+    from houqin.core.models import ApprovalRequest
+
+    return ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject),
+                                          object_id=subject.pk, policy=policy_key).order_by("-pk").first()
+
+
+def requester_person(requisition):
+    return Person.objects.filter(school_id=requisition.school_id, user_id=requisition.requested_by_id).first()
+
+
+@transaction.atomic
+def record_old_returned(line, *, by, quantity):
+    """The keeper records old items handed back (以旧换新) for a line."""
+    requisition = _locked(line.requisition)
+    _require_role(by, requisition.school, KEEPERS, "登记交回旧物")
+    line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
+    if not line.item.old_for_new:
+        raise ValidationError(f"“{line.item}”不是以旧换新物品")
+    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
+        raise ValidationError("只有待发放的领用单可以登记交回旧物")
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError("交回旧物数量须大于零")
+    line.old_returned += quantity
+    line.save(update_fields=["old_returned"])
+    return line
+
+
+@transaction.atomic
+def waive_old(line, *, by, reason):
+    """The director lets a line be issued without the old item (lost, used up …), with the reason."""
+    requisition = _locked(line.requisition)
+    _require_role(by, requisition.school, WAIVERS, "批准免交旧物")
+    line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
+    if not line.item.old_for_new:
+        raise ValidationError(f"“{line.item}”不是以旧换新物品，无需免交")
+    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
+        raise ValidationError("只有待发放的领用单可以免交旧物")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "免交旧物须写明理由"})
+    line.old_waived_by, line.old_waiver_reason = by, reason.strip()[:200]
+    line.save(update_fields=["old_waived_by", "old_waiver_reason"])
+    return line
+
+
+@transaction.atomic
+def issue_requisition(requisition, *, by, quantities, old_returned=None, on=None):
+    """Issue (发放) some or all of what is outstanding: `quantities` {line id: quantity},
+    `old_returned` {line id: old items handed back now}. Each issue is a ledger movement with
+    the line as source and the requester as person; the balance never goes below zero."""
+    requisition = _locked(requisition)
+    _require_role(by, requisition.school, KEEPERS, "发放领用物品")
+    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
+        raise ValidationError(f"领用单{requisition.get_status_display()}，不能发放")
+    lines = {line.pk: line for line in requisition.lines.select_for_update().select_related("item")}
+    old_returned = {int(k): Decimal(v) for k, v in (old_returned or {}).items() if Decimal(v)}
+    quantities = {int(k): Decimal(v) for k, v in quantities.items() if Decimal(v)}
+    unknown = (set(quantities) | set(old_returned)) - set(lines)
+    if unknown:
+        raise ValidationError("明细不属于该领用单")
+    if not quantities:
+        raise ValidationError("请填写本次发放数量")
+    person = requester_person(requisition)
+    for pk, quantity in quantities.items():
+        line = lines[pk]
+        _issue_line(requisition, line, quantity, old_returned.get(pk, Decimal("0")), by=by, person=person, on=on)
+    outstanding = any(line.issued < line.quantity for line in lines.values())
+    requisition.status = RequisitionStatus.PARTLY_ISSUED if outstanding else RequisitionStatus.ISSUED
+    requisition.save(update_fields=["status", "updated_at"])
+    return requisition
+
+
+def _issue_line(requisition, line, quantity, returned, *, by, person, on):
+    item = line.item
+    if quantity < 0 or returned < 0:
+        raise ValidationError(f"“{item}”的数量不能为负数")
+    if quantity > line.outstanding:
+        raise ValidationError(f"“{item}”最多还可发放 {_fmt(line.outstanding)}{item.unit}")
+    if returned and not item.old_for_new:
+        raise ValidationError(f"“{item}”不是以旧换新物品")
+    line.old_returned += returned
+    if item.old_for_new and line.old_waived_by_id is None and line.issued + quantity > line.old_returned:
+        raise ValidationError(
+            f"“{item}”以旧换新：已交回旧物 {_fmt(line.old_returned)}{item.unit}，最多可发 "
+            f"{_fmt(max(line.old_returned - line.issued, Decimal('0')))}{item.unit}；未交旧物须总务主任批准免交")
+    issue(warehouse=requisition.warehouse, item=item, quantity=quantity, by=by, person=person, source=line,
+          note=f"领用单 {requisition.number}", on=on)
+    line.issued += quantity
+    line.save(update_fields=["issued", "old_returned"])
+
+
+@transaction.atomic
+def confirm_receipt(requisition, *, by):
+    """The requester signs for what he received (签收); only he can."""
+    requisition = _locked(requisition)
+    if requisition.requested_by_id != by.pk:
+        raise PermissionDenied("只有申请人本人可以签收")
+    if requisition.status != RequisitionStatus.ISSUED:
+        raise ValidationError("物品全部发放后才能签收")
+    requisition.status, requisition.received_at = RequisitionStatus.RECEIVED, timezone.now()
+    requisition.save(update_fields=["status", "received_at", "updated_at"])
+    return requisition
+
+
+@transaction.atomic
+def cancel_requisition(requisition, *, by):
+    """The requester withdraws a requisition nothing of which has been issued yet."""
+    requisition = _locked(requisition)
+    if requisition.requested_by_id != by.pk:
+        raise PermissionDenied("只有申请人可以取消领用单")
+    if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.PENDING, RequisitionStatus.REJECTED,
+                                  RequisitionStatus.APPROVED):
+        raise ValidationError(f"领用单{requisition.get_status_display()}，不能取消")
+    if requisition.status == RequisitionStatus.PENDING:
+        approval = approval_of(requisition, REQUISITION.key)
+        if approval is not None and approval.status == "pending":
+            approvals.withdraw(approval, by=approval.requested_by)
+    requisition.status = RequisitionStatus.CANCELLED
+    requisition.save(update_fields=["status", "updated_at"])
+    return requisition
+
+
+# --- monthly counts (月度盘存) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def open_count(warehouse, *, by, month, note=""):
+    """Open the count of a warehouse for a month: one line per item the warehouse holds or
+    has moved, with the book quantity and average cost frozen now."""
+    _require_role(by, warehouse.school, KEEPERS, "开始盘存")
+    _check_warehouse(warehouse.school, warehouse)
+    month = first_of_month(month)
+    taken = StockCount.objects.filter(warehouse=warehouse, month=month).exclude(status=CountStatus.CANCELLED)
+    if taken.exists():
+        raise ValidationError(f"{warehouse}{month:%Y年%m月}已有盘存单")
+    count = StockCount.objects.create(school=warehouse.school, warehouse=warehouse, month=month, opened_by=by,
+                                      note=note)
+    moved = Movement.objects.filter(warehouse=warehouse, occurred_on__gte=month).values("item_id")
+    balances = StockBalance.objects.filter(Q(quantity__gt=0) | Q(item_id__in=moved), warehouse=warehouse)
+    StockCountLine.objects.bulk_create(
+        StockCountLine(count=count, item_id=b.item_id, expected=b.quantity, unit_cost=b.unit_cost)
+        for b in balances)
+    return count
+
+
+def _open_count(count):
+    count = StockCount.objects.select_for_update().select_related("warehouse", "school").get(pk=count.pk)
+    if count.status != CountStatus.OPEN:
+        raise ValidationError(f"盘存单{count.get_status_display()}，不能再录入或提交")
+    return count
+
+
+@transaction.atomic
+def count_line(line, *, by, counted, note=None):
+    """Enter the counted quantity of one line (实盘数量)."""
+    count = _open_count(line.count)
+    _require_role(by, count.school, KEEPERS, "录入盘存数量")
+    counted = Decimal(counted)
+    if counted < 0:
+        raise ValidationError({"counted": "实盘数量不能为负数"})
+    line = StockCountLine.objects.select_for_update().get(pk=line.pk)
+    line.counted = counted
+    if note is not None:
+        line.note = note[:200]
+    line.save(update_fields=["counted", "note"])
+    return line
+
+
+def variance_value(count):
+    """The gross value of the variances (Σ |variance × cost|): a surplus does not hide a loss."""
+    return money(sum((abs(line.variance_value) for line in count.lines.all() if line.counted is not None),
+                     Decimal("0")))
+
+
+def _apply_count(count, approval, by):
+    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
+    for line in count.lines.select_related("item"):
+        if line.variance:
+            kind = "盘盈" if line.variance > 0 else "盘亏"
+            adjust(warehouse=count.warehouse, item=line.item, delta=line.variance, by=by, source=count,
+                   note=f"{count.month:%Y年%m月}盘存{kind}" + (f"：{line.note}" if line.note else ""))
+    count.status = CountStatus.APPROVED
+    count.save(update_fields=["status", "updated_at"])
+
+
+def _reopen_count(count, approval, by):
+    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count.status, count.closed_at = CountStatus.OPEN, None
+    count.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+COUNT = approvals.register(approvals.Policy(
+    key="stock.count", label="月度盘存差异",
+    steps=(
+        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
+        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
+    ),
+    on_approved=_apply_count, on_rejected=_reopen_count,
+))
+
+
+@transaction.atomic
+def submit_count(count, *, by):
+    """Submit a fully counted sheet. Without variances it is closed at once; otherwise the
+    variances go to approval and become adjustment movements when approved. Returns the
+    approval or None."""
+    count = _open_count(count)
+    _require_role(by, count.school, KEEPERS, "提交盘存")
+    missing = count.lines.filter(counted__isnull=True).count()
+    if missing:
+        raise ValidationError(f"还有 {missing} 项未录入实盘数量")
+    count.closed_at = timezone.now()
+    lines = list(count.lines.all())
+    if not any(line.variance for line in lines):
+        count.status = CountStatus.APPROVED
+        count.save(update_fields=["status", "closed_at", "updated_at"])
+        return None
+    count.status = CountStatus.PENDING
+    count.save(update_fields=["status", "closed_at", "updated_at"])
+    return approvals.request_approval(count, COUNT.key, by=by, amount=variance_value(count),
+                                      title=f"{count}：差异调整")
+
+
+@transaction.atomic
+def cancel_count(count, *, by):
+    count = _open_count(count)
+    _require_role(by, count.school, KEEPERS, "取消盘存")
+    count.status, count.closed_at = CountStatus.CANCELLED, timezone.now()
+    count.save(update_fields=["status", "closed_at", "updated_at"])
+    return count
+

@@ -1,0 +1,260 @@
+"""Report pages of the stock app and their Excel exports (`?format=xlsx`) and print views
+(`?print=1`): 库存结存、材料账、按月分类、低库存、临期食品、易耗品学期对比.
+
+Who reads them is the rule on the ledger (stock.movement): keepers, the director and the
+principal, the accountant, the canteen manager and the district officer. The canteen manager
+sees the canteen warehouses only (food and kitchen supplies are his; the office's are not)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from houqin.core.choices import Role
+from houqin.core.models import Term
+from houqin.core.views.generic import SchoolScopedMixin
+
+from .. import excel, reports
+from ..choices import ItemCategory, ItemKind, WarehouseKind
+from ..models import Item, Movement, Warehouse
+
+# Roles that read every warehouse; anyone else allowed by the rule (the canteen manager)
+# reads the canteen warehouses only.
+ALL_WAREHOUSES = {Role.PRINCIPAL, Role.DIRECTOR, Role.KEEPER, Role.ACCOUNTANT, Role.DISTRICT_OFFICER}
+LEDGER_ROWS = 500  # rows of 材料账 on a page; the export has them all
+
+
+def visible_warehouses(school, roles):
+    qs = Warehouse.objects.filter(school=school)
+    if not (set(roles) & ALL_WAREHOUSES):
+        qs = qs.filter(kind=WarehouseKind.CANTEEN)
+    return qs
+
+
+def parse_date(text, default):
+    try:
+        return datetime.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def parse_int(text, default, low, high):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return default
+    return value if low <= value <= high else default
+
+
+def xlsx_response(fileobj, filename):
+    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=excel.XLSX)
+
+
+class StockReportView(SchoolScopedMixin, TemplateView):
+    """Base of the report pages: login, the ledger's rule, tenant scope, warehouse narrowing."""
+
+    model = Movement
+    title = ""
+    signatures = excel.SIGN_REPORT
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    @property
+    def school(self):
+        return self.request.school
+
+    @property
+    def today(self):
+        return timezone.localdate()
+
+    def warehouses(self):
+        return visible_warehouses(self.school, self.request.roles)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(self.export(context), self.filename())
+        return self.render_to_response(context)
+
+    def export(self, context):
+        raise PermissionDenied("此页面没有导出")
+
+    def filename(self):
+        return f"{self.school.code}-{self.title}-{self.today:%Y%m%d}.xlsx"
+
+    def querystring(self, **extra):
+        query = self.request.GET.copy()
+        for key in ("format", "print"):
+            query.pop(key, None)
+        query.update(extra)
+        return query.urlencode()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=self.title, printing=self.request.GET.get("print") == "1", signatures=self.signatures,
+            school=self.school, today=self.today, export_query=self.querystring(format="xlsx"),
+            print_query=self.querystring(print="1"), report_links=REPORT_LINKS, **kwargs)
+
+
+class BalanceView(StockReportView):
+    template_name = "stock/report_balance.html"
+    title = "库存结存表"
+    signatures = excel.SIGN_STOCK
+
+    def get_context_data(self, **kwargs):
+        warehouses = self.warehouses()
+        chosen = self.request.GET.get("warehouse", "")
+        if chosen.isdigit():
+            warehouses = warehouses.filter(pk=chosen)
+        category = self.request.GET.get("category")
+        category = category if category in ItemCategory.values else ""
+        report = reports.stock_balance(self.school, warehouses, category=category or None)
+        return super().get_context_data(report=report, warehouse_choices=self.warehouses(),
+                                        chosen_warehouse=chosen, category=category,
+                                        categories=ItemCategory.choices, **kwargs)
+
+    def export(self, context):
+        return excel.balance_workbook(self.school, context["report"], self.today)
+
+
+class ItemLedgerView(StockReportView):
+    """材料账 of one item in one warehouse; another school's item or warehouse is a 404."""
+
+    template_name = "stock/report_ledger.html"
+    title = "材料账"
+    signatures = excel.SIGN_STOCK
+
+    def selection(self):
+        get = self.request.GET
+        warehouses = self.warehouses()
+        item = warehouse = None
+        if get.get("item"):
+            if not get["item"].isdigit():
+                raise Http404("没有这个物品")
+            item = get_object_or_404(Item.objects.filter(school=self.school), pk=get["item"])
+        if get.get("warehouse"):
+            if not get["warehouse"].isdigit():
+                raise Http404("没有这个仓库")
+            warehouse = get_object_or_404(warehouses, pk=get["warehouse"])
+        elif item is not None:
+            warehouse = warehouses.filter(balances__item=item).order_by("name").first() or warehouses.first()
+        start = parse_date(get.get("start"), self.today.replace(month=1, day=1))
+        end = parse_date(get.get("end"), self.today)
+        return item, warehouse, start, end
+
+    def get_context_data(self, **kwargs):
+        item, warehouse, start, end = self.selection()
+        ledger, page = None, parse_int(self.request.GET.get("page"), 1, 1, 100_000)
+        if item is not None and warehouse is not None:
+            if self.request.GET.get("format") == "xlsx":
+                ledger = reports.item_ledger(self.school, warehouse, item, start, end)
+            else:
+                ledger = reports.item_ledger(self.school, warehouse, item, start, end, limit=LEDGER_ROWS,
+                                             offset=(page - 1) * LEDGER_ROWS)
+        pages = -(-ledger["count"] // LEDGER_ROWS) if ledger else 0
+        items = Item.objects.filter(school=self.school).only("pk", "code", "name", "spec").order_by("code")
+        return super().get_context_data(
+            item=item, warehouse=warehouse, start=start, end=end, ledger=ledger, items=items,
+            warehouse_choices=self.warehouses(), limit=LEDGER_ROWS, page=page, pages=pages,
+            previous_query=self.querystring(page=page - 1) if page > 1 else "",
+            next_query=self.querystring(page=page + 1) if page < pages else "", **kwargs)
+
+    def export(self, context):
+        if context["ledger"] is None:
+            raise Http404("请先选择物品和仓库")
+        return excel.ledger_workbook(self.school, context["warehouse"], context["item"], context["ledger"],
+                                     context["start"], context["end"])
+
+
+KIND_LABELS = {"": "全部物品", **dict(ItemKind.choices)}
+
+
+class SpendingView(StockReportView):
+    template_name = "stock/report_spending.html"
+    title = "按月分类支出表"
+
+    def get_context_data(self, **kwargs):
+        year = parse_int(self.request.GET.get("year"), self.today.year, 2000, 2100)
+        kind = self.request.GET.get("kind", ItemKind.CONSUMABLE)
+        kind = kind if kind in KIND_LABELS else ItemKind.CONSUMABLE
+        report = reports.monthly_spending(self.school, self.warehouses(), year, item_kind=kind or None)
+        return super().get_context_data(report=report, year=year, kind=kind, kinds=KIND_LABELS.items(),
+                                        kind_label=KIND_LABELS[kind], months=range(1, 13), **kwargs)
+
+    def export(self, context):
+        return excel.spending_workbook(self.school, context["report"], context["kind_label"])
+
+
+class LowStockView(StockReportView):
+    template_name = "stock/report_low.html"
+    title = "低库存物品"
+    signatures = excel.SIGN_STOCK
+
+    def get_context_data(self, **kwargs):
+        balances = list(reports.low_stock(self.school, self.warehouses()))
+        return super().get_context_data(balances=balances, **kwargs)
+
+    def export(self, context):
+        return excel.low_stock_workbook(self.school, context["balances"], self.today)
+
+
+class ExpiringView(StockReportView):
+    template_name = "stock/report_expiring.html"
+    title = "临期食品原料"
+    signatures = ("制表人", "食堂管理员", "总务主任")
+
+    def get_context_data(self, **kwargs):
+        days = parse_int(self.request.GET.get("days"), 7, 0, 365)
+        batches = reports.expiring_batches(self.school, self.warehouses(), self.today, days)
+        return super().get_context_data(batches=batches, days=days, **kwargs)
+
+    def export(self, context):
+        return excel.expiring_workbook(self.school, context["batches"], self.today, context["days"])
+
+
+class TermComparisonView(StockReportView):
+    """易耗品支出学期对比 (the seed's 春季 46046.00 / 秋季 17944.00 / 节约 28102.00)."""
+
+    template_name = "stock/report_terms.html"
+    title = "易耗品支出学期对比"
+
+    def get_context_data(self, **kwargs):
+        terms = list(Term.objects.filter(school=self.school).order_by("-starts_on"))
+        chosen = self.request.GET.get("term", "")
+        term = None
+        if chosen:
+            term = next((t for t in terms if str(t.pk) == chosen), None)
+            if term is None:
+                raise Http404("没有这个学期")
+        term, previous = reports.term_pair(self.school, term, self.today)
+        report = reports.term_comparison(self.school, self.warehouses(), term, previous) if term else None
+        return super().get_context_data(report=report, terms=terms, term=term, **kwargs)
+
+    def export(self, context):
+        if context["report"] is None:
+            raise Http404("本校还没有学期")
+        return excel.terms_workbook(self.school, context["report"])
+
+
+REPORT_LINKS = [
+    ("stock:report_balance", "库存结存"),
+    ("stock:report_ledger", "材料账"),
+    ("stock:report_spending", "按月分类"),
+    ("stock:report_terms", "学期对比"),
+    ("stock:report_low", "低库存"),
+    ("stock:report_expiring", "临期食品"),
+]
+
+urlpatterns = [
+    path("reports/balance/", BalanceView.as_view(), name="report_balance"),
+    path("reports/ledger/", ItemLedgerView.as_view(), name="report_ledger"),
+    path("reports/spending/", SpendingView.as_view(), name="report_spending"),
+    path("reports/low-stock/", LowStockView.as_view(), name="report_low"),
+    path("reports/expiring/", ExpiringView.as_view(), name="report_expiring"),
+    path("reports/terms/", TermComparisonView.as_view(), name="report_terms"),
+]
