@@ -1,0 +1,497 @@
+"""Pages of procurement (采购): suppliers, licences, designations and ratings (generic CRUD),
+purchase requests with lines, quotes and approval, orders, acceptances and vouchers.
+
+Documents are created through their services (the add pages call them); the steps after that
+(quote, choose, submit, sign, rate) are POST-only actions on the generic bases, refusals are
+shown as a message and write nothing."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+
+from houqin.assets.views.assets import ActionView
+from houqin.core.approvals import signing_role
+from houqin.core.models import ApprovalRequest
+from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
+
+from .. import filtersets, forms, services
+from ..choices import AcceptanceStatus, OrderStatus, RequestStatus, VoucherStatus
+from ..models import (
+    Acceptance,
+    AcceptanceLine,
+    Designation,
+    Licence,
+    PurchaseOrder,
+    PurchaseRequest,
+    Quote,
+    Rating,
+    Supplier,
+    Voucher,
+)
+
+
+def approvals_of(obj):
+    return ApprovalRequest.objects.filter(
+        school=obj.school, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+    ).prefetch_related("signoffs__user").order_by("-pk")
+
+
+def error_text(error):
+    return "；".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "您无权进行此操作")
+
+
+# --- suppliers, licences, designations, ratings -------------------------------------------
+
+
+class SupplierListView(ObjectListView):
+    model = Supplier
+    filterset_class = filtersets.SupplierFilterSet
+    columns = ("name", "admission", "food", "category_labels", "contact", "phone", "rating")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(rating=Avg("ratings__score")).order_by("name")
+
+
+class SupplierDetailView(ObjectDetailView):
+    model = Supplier
+    template_name = "procurement/supplier_detail.html"
+
+    def get_context_data(self, **kwargs):
+        supplier = self.object
+        average = supplier.ratings.aggregate(a=Avg("score"), n=Count("id"))
+        designations = supplier.designations.all()
+        return super().get_context_data(
+            licences=supplier.licences.all(), ratings=supplier.ratings.select_related("order", "by")[:20],
+            average=average, designations=designations, refusal=supplier.refusal(), **kwargs)
+
+
+class SupplierEditView(ObjectEditView):
+    model = Supplier
+    form_class = forms.SupplierForm
+
+
+class LicenceListView(ObjectListView):
+    model = Licence
+    filterset_class = filtersets.LicenceFilterSet
+    columns = ("supplier", "kind", "number", "expires_on")
+    select_related = ("supplier",)
+
+
+class LicenceDetailView(ObjectDetailView):
+    model = Licence
+    select_related = ("supplier",)
+
+
+class LicenceEditView(ObjectEditView):
+    model = Licence
+    form_class = forms.LicenceForm
+
+
+class DesignationListView(ObjectListView):
+    model = Designation
+    columns = ("category", "supplier", "since")
+    select_related = ("supplier",)
+
+
+class DesignationDetailView(ObjectDetailView):
+    model = Designation
+    select_related = ("supplier",)
+
+
+class DesignationEditView(ObjectEditView):
+    model = Designation
+    form_class = forms.DesignationForm
+
+
+class RatingListView(ObjectListView):
+    model = Rating
+    columns = ("supplier", "order", "score", "comment", "by", "created_at")
+    select_related = ("supplier", "order__supplier", "by")
+
+
+class RatingDetailView(ObjectDetailView):
+    model = Rating
+    select_related = ("supplier", "order", "by")
+
+
+class RatingEditView(ObjectEditView):
+    model = Rating  # nobody adds or edits a rating here (rules): it is given on the order page
+
+
+# --- purchase requests -----------------------------------------------------------------------
+
+
+class PurchaseRequestListView(ObjectListView):
+    model = PurchaseRequest
+    filterset_class = filtersets.PurchaseRequestFilterSet
+    columns = ("number", "title", "amount", "status", "requested_by", "created_at")
+    select_related = ("requested_by",)
+
+
+class PurchaseRequestDetailView(ObjectDetailView):
+    model = PurchaseRequest
+    template_name = "procurement/purchaserequest_detail.html"
+    select_related = ("requested_by", "chosen_quote__supplier")
+    fields = ("number", "title", "reason", "budget_line", "requested_by", "status", "amount", "chosen_quote",
+              "choice_reason", "created_at", "submitted_at")
+
+    def get_context_data(self, **kwargs):
+        request, roles, school = self.object, self.request.roles, self.request.school
+        draft = request.status == RequestStatus.DRAFT
+        manage = can(roles, CHANGE, PurchaseRequest) and draft
+        quotes = list(request.quotes.select_related("supplier").prefetch_related("supplier__licences"))
+        low = services.cheapest(quotes)
+        for quote in quotes:
+            quote.cheapest = low is not None and quote.amount == low.amount
+            quote.refusal = quote.supplier.refusal(licences=list(quote.supplier.licences.all()))
+        ordering = request.status == RequestStatus.APPROVED and can(roles, ADD, PurchaseOrder)
+        context = super().get_context_data(
+            lines=request.lines.select_related("item", "asset_category", "room__building"),
+            quotes=quotes, needs_quotes=services.needs_quotes(request),
+            problems=services.submit_problems(request) if draft else [],
+            quote_form=forms.QuoteForm(school=school, prefix="quote") if manage else None,
+            manage=manage, approvals=approvals_of(request),
+            orders=request.orders.select_related("supplier"),
+            order_form=forms.OrderForm(school=school, initial={"request": request.pk}) if ordering else None,
+            **kwargs,
+        )
+        context["edit_url"] = reverse("procurement:purchaserequest_edit", args=[request.pk]) if manage else None
+        return context
+
+
+class PurchaseRequestEditView(ObjectEditView):
+    """The request with its lines (an inline formset); saved through services.set_lines."""
+
+    model = PurchaseRequest
+    form_class = forms.RequestForm
+    template_name = "procurement/purchaserequest_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("formset", forms.line_formset(self.request.school, instance=self.object,
+                                                         extra=1 if self.object else 3))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formset = forms.line_formset(request.school, data=request.POST, instance=self.object)
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        lines = [{k: v for k, v in f.cleaned_data.items() if k not in ("id", "request", "DELETE")}
+                 for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
+                 and f.cleaned_data]
+        try:
+            with transaction.atomic():
+                if self.object is None:
+                    fields = {k: form.cleaned_data[k] for k in ("title", "reason", "budget_line")}
+                    obj = services.create_request(request.school, by=request.user, lines=lines, **fields)
+                else:
+                    obj = services.set_lines(form.save(commit=False), lines)  # one save, one history row
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, f"已保存：{obj}")
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class RequestAction(ActionView):
+    model = PurchaseRequest
+
+    def redirect_to(self, obj, result):
+        return obj.get_absolute_url()
+
+
+class AddQuoteView(RequestAction):
+    form_class, prefix, done = forms.QuoteForm, "quote", "已登记报价"
+
+    def perform(self, request, data, user):
+        return services.add_quote(request, by=user, supplier=data["supplier"], amount=data["amount"],
+                                  note=data["note"])
+
+
+class ChooseQuoteView(RequestAction):
+    form_class, prefix, done = forms.ChooseForm, "choose", "已选定报价"
+
+    def perform(self, request, data, user):
+        quote = get_object_or_404(Quote, pk=data["quote"], request=request)
+        return services.choose_quote(request, by=user, quote=quote, reason=data["reason"])
+
+
+class SubmitRequestView(RequestAction):
+    form_class, prefix, done = forms.SubmitForm, "submit", "已提交审批"
+
+    def perform(self, request, data, user):
+        return services.submit(request, by=user)
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+
+class PurchaseOrderListView(ObjectListView):
+    model = PurchaseOrder
+    filterset_class = filtersets.PurchaseOrderFilterSet
+    columns = ("number", "supplier", "request", "amount", "status", "ordered_on", "buyer")
+    select_related = ("supplier", "request", "buyer")
+
+
+class PurchaseOrderDetailView(ObjectDetailView):
+    model = PurchaseOrder
+    template_name = "procurement/purchaseorder_detail.html"
+    select_related = ("supplier", "request", "buyer")
+
+    def get_context_data(self, **kwargs):
+        order, roles = self.object, self.request.roles
+        rated = order.ratings.select_related("by").first()
+        rating_allowed = order.status == OrderStatus.ACCEPTED and not rated and can(roles, CHANGE, PurchaseOrder)
+        return super().get_context_data(
+            lines=order.request.lines.select_related("item", "asset_category", "room__building"),
+            acceptances=order.acceptances.all(), rating=rated,
+            rate_form=forms.RateForm(prefix="rate") if rating_allowed else None,
+            accept_url=reverse("procurement:acceptance_add") + f"?order={order.pk}"
+            if order.status == OrderStatus.PLACED and can(roles, ADD, Acceptance) else None,
+            **kwargs)
+
+
+class PurchaseOrderEditView(ObjectEditView):
+    model = PurchaseOrder
+    form_class = forms.OrderForm
+
+    def get_initial(self):
+        return {"request": self.request.GET.get("request")}
+
+    def form_valid(self, form):
+        if self.object is not None:
+            return super().form_valid(form)
+        data = form.cleaned_data
+        try:
+            order = services.place_order(data["request"], by=self.request.user, supplier=data.get("supplier"),
+                                         deliver_by=data.get("deliver_by"), notes=data.get("notes", ""))
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已下单：{order}")
+        return HttpResponseRedirect(order.get_absolute_url())
+
+
+class PurchaseOrderPrintView(PurchaseOrderDetailView):
+    template_name = "procurement/purchaseorder_print.html"
+
+
+class RateView(ActionView):
+    model = PurchaseOrder
+    form_class, prefix, done = forms.RateForm, "rate", "已评价供应商"
+
+    def perform(self, order, data, user):
+        return services.rate(order, by=user, score=data["score"], comment=data["comment"])
+
+
+# --- acceptances ---------------------------------------------------------------------------------
+
+
+class AcceptanceListView(ObjectListView):
+    model = Acceptance
+    filterset_class = filtersets.AcceptanceFilterSet
+    columns = ("order", "received_on", "warehouse", "status", "created_by")
+    select_related = ("order__supplier", "warehouse", "created_by")
+
+
+class AcceptanceDetailView(ObjectDetailView):
+    model = Acceptance
+    template_name = "procurement/acceptance_detail.html"
+    select_related = ("order__supplier", "order__request", "order__buyer", "warehouse", "created_by")
+    fields = ("order", "warehouse", "received_on", "invoice_number", "status", "created_by", "note")
+
+    def get_context_data(self, **kwargs):
+        acceptance, roles, user = self.object, self.request.roles, self.request.user
+        draft = acceptance.status == AcceptanceStatus.DRAFT
+        editable = draft and can(roles, CHANGE, Acceptance)
+        lines = list(acceptance.lines.select_related("request_line__item", "request_line__asset_category"))
+        for line in lines:
+            line.form = forms.AcceptanceLineForm(prefix=f"line{line.pk}", initial={
+                "line": line.pk, "accepted": line.accepted, "rejected": line.rejected, "reason": line.reason,
+                "unit_price": line.unit_price, "batch_code": line.batch_code, "expires_on": line.expires_on,
+            }) if editable else None
+        approval = services.acceptance_approval(acceptance)
+        sign_form, why_not = None, None
+        if approval is not None and acceptance.status == AcceptanceStatus.PENDING:
+            try:
+                signing_role(approval, user)
+                sign_form = forms.SignForm(prefix="sign")
+            except (PermissionDenied, ValidationError) as e:
+                why_not = error_text(e)
+        return super().get_context_data(
+            lines=lines, editable=editable, approvals=approvals_of(acceptance), sign_form=sign_form,
+            why_not=why_not, value=sum((line.accepted_value for line in lines), 0),
+            voucher_url=reverse("procurement:voucher_add") + f"?acceptance={acceptance.pk}"
+            if acceptance.status == AcceptanceStatus.APPROVED and can(roles, ADD, Voucher)
+            and not acceptance.vouchers.exclude(status=VoucherStatus.REJECTED).exists() else None,
+            **kwargs)
+
+
+class AcceptanceEditView(ObjectEditView):
+    model = Acceptance
+    form_class = forms.AcceptanceForm
+
+    def get_initial(self):
+        return {"order": self.request.GET.get("order")}
+
+    def form_valid(self, form):
+        if self.object is not None:
+            return super().form_valid(form)
+        data = form.cleaned_data
+        try:
+            acceptance = services.start_acceptance(
+                data["order"], by=self.request.user, warehouse=data.get("warehouse"),
+                received_on=data.get("received_on"), invoice_number=data.get("invoice_number", ""),
+                note=data.get("note", ""))
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, "已开始验收，请填写各行合格与不合格数量后提交签字")
+        return HttpResponseRedirect(acceptance.get_absolute_url())
+
+
+class AcceptanceAction(ActionView):
+    model = Acceptance
+
+
+class RecordLineView(AcceptanceAction):
+    form_class, done = forms.AcceptanceLineForm, "已保存验收数量"
+
+    def post(self, request, pk):
+        self.prefix = f"line{request.POST.get('line', '')}"
+        return super().post(request, pk)
+
+    def perform(self, acceptance, data, user):
+        line = get_object_or_404(AcceptanceLine, pk=data["line"], acceptance=acceptance)
+        return services.record_line(line, by=user, accepted=data["accepted"], rejected=data["rejected"],
+                                    reason=data["reason"], unit_price=data["unit_price"],
+                                    batch_code=data["batch_code"], expires_on=data["expires_on"])
+
+
+class SubmitAcceptanceView(AcceptanceAction):
+    form_class, prefix, done = forms.SubmitForm, "submit", "已提交，等待两位验收人签字"
+
+    def perform(self, acceptance, data, user):
+        return services.submit_acceptance(acceptance, by=user)
+
+
+class SignAcceptanceView(AcceptanceAction):
+    """Any school member may be an acceptor: the policy, not the rules table, decides."""
+
+    action = VIEW  # signing needs only sight of it; the policy bars the buyer
+
+    form_class, prefix, done = forms.SignForm, "sign", "已签字"
+
+    def perform(self, acceptance, data, user):
+        return services.sign_acceptance(acceptance, by=user, decision=data["decision"], comment=data["comment"])
+
+
+# --- vouchers ----------------------------------------------------------------------------------
+
+
+class VoucherListView(ObjectListView):
+    model = Voucher
+    filterset_class = filtersets.VoucherFilterSet
+    columns = ("invoice_number", "supplier", "invoice_date", "amount", "goods_value", "status")
+    select_related = ("supplier",)
+
+
+class VoucherDetailView(ObjectDetailView):
+    model = Voucher
+    template_name = "procurement/voucher_detail.html"
+    select_related = ("supplier", "acceptance__order__buyer", "handler", "acceptor", "auditor", "created_by")
+
+    def get_context_data(self, **kwargs):
+        voucher, user = self.object, self.request.user
+        why_not = services.may_sign_voucher(voucher, user)
+        slot = services.next_signature(voucher)
+        return super().get_context_data(
+            sign_form=forms.SignForm(prefix="sign") if not why_not and voucher.status == VoucherStatus.SIGNING
+            else None,
+            slot=services.SLOT_LABELS.get(slot), why_not=why_not if voucher.status == VoucherStatus.SIGNING else None,
+            capital=services.capital_amount(voucher.amount), **kwargs)
+
+
+class VoucherEditView(ObjectEditView):
+    model = Voucher
+    form_class = forms.VoucherForm
+
+    def get_initial(self):
+        initial = {"acceptance": self.request.GET.get("acceptance")}
+        acceptance = Acceptance.objects.filter(school=self.request.school, pk=initial["acceptance"] or None).first() \
+            if (initial["acceptance"] or "").isdigit() else None
+        if acceptance:
+            initial.update(amount=acceptance.accepted_value, invoice_number=acceptance.invoice_number)
+        return initial
+
+    def form_valid(self, form):
+        if self.object is not None:
+            return super().form_valid(form)
+        data = form.cleaned_data
+        try:
+            voucher = services.create_voucher(
+                data["acceptance"], by=self.request.user, invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"], amount=data["amount"],
+                difference_reason=data.get("difference_reason", ""))
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已填报：{voucher}，请经手人、验收人、审核人依次签字")
+        return HttpResponseRedirect(voucher.get_absolute_url())
+
+
+class VoucherPrintView(VoucherDetailView):
+    template_name = "procurement/voucher_print.html"
+
+
+class SignVoucherView(ActionView):
+    """The signatures are governed by services.may_sign_voucher (who is the buyer, who accepted)."""
+
+    action = VIEW
+
+    model = Voucher
+    form_class, prefix, done = forms.SignForm, "sign", "已签字"
+
+    def perform(self, voucher, data, user):
+        return services.sign_voucher(voucher, by=user, decision=data["decision"], comment=data["comment"])
+
+
+urlpatterns = [
+    *crud_urls(Supplier, list_view=SupplierListView, detail_view=SupplierDetailView, edit_view=SupplierEditView,
+               prefix="suppliers"),
+    *crud_urls(Licence, list_view=LicenceListView, detail_view=LicenceDetailView, edit_view=LicenceEditView,
+               prefix="licences"),
+    *crud_urls(Designation, list_view=DesignationListView, detail_view=DesignationDetailView,
+               edit_view=DesignationEditView, prefix="designations"),
+    *crud_urls(Rating, list_view=RatingListView, detail_view=RatingDetailView, edit_view=RatingEditView,
+               prefix="ratings"),
+    *crud_urls(PurchaseRequest, list_view=PurchaseRequestListView, detail_view=PurchaseRequestDetailView,
+               edit_view=PurchaseRequestEditView, prefix="requests"),
+    path("requests/<int:pk>/quote/", AddQuoteView.as_view(), name="purchaserequest_quote"),
+    path("requests/<int:pk>/choose/", ChooseQuoteView.as_view(), name="purchaserequest_choose"),
+    path("requests/<int:pk>/submit/", SubmitRequestView.as_view(), name="purchaserequest_submit"),
+    *crud_urls(PurchaseOrder, list_view=PurchaseOrderListView, detail_view=PurchaseOrderDetailView,
+               edit_view=PurchaseOrderEditView, prefix="orders"),
+    path("orders/<int:pk>/print/", PurchaseOrderPrintView.as_view(), name="purchaseorder_print"),
+    path("orders/<int:pk>/rate/", RateView.as_view(), name="purchaseorder_rate"),
+    *crud_urls(Acceptance, list_view=AcceptanceListView, detail_view=AcceptanceDetailView,
+               edit_view=AcceptanceEditView, prefix="acceptances"),
+    path("acceptances/<int:pk>/line/", RecordLineView.as_view(), name="acceptance_line"),
+    path("acceptances/<int:pk>/submit/", SubmitAcceptanceView.as_view(), name="acceptance_submit"),
+    path("acceptances/<int:pk>/sign/", SignAcceptanceView.as_view(), name="acceptance_sign"),
+    *crud_urls(Voucher, list_view=VoucherListView, detail_view=VoucherDetailView, edit_view=VoucherEditView,
+               prefix="vouchers"),
+    path("vouchers/<int:pk>/print/", VoucherPrintView.as_view(), name="voucher_print"),
+    path("vouchers/<int:pk>/sign/", SignVoucherView.as_view(), name="voucher_sign"),
+]
