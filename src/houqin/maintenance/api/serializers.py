@@ -1,0 +1,259 @@
+"""Serializers of the maintenance API. Work orders are created and moved through the domain
+services; the small input serializers below only check what an action receives. Related
+fields accept the active school's rows only (SchoolScopedSerializer)."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from houqin.core.api.serializers import SchoolOwnedSerializer
+from houqin.core.models import Person
+from houqin.core.tenancy import scope
+
+from ..choices import Category, RecordKind
+from ..models import (
+    MaintenanceRecord,
+    PreventivePlan,
+    PreventiveTask,
+    SpecialEquipment,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPart,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class StrictInput(serializers.Serializer):
+    """An action's body: fields it does not take are refused rather than ignored."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
+        return attrs
+
+
+class ScopedManyMixin:
+    """Many-to-many fields (rooms, operators) narrowed to the active school like the others."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        school = self.context.get("school")
+        for field in fields.values():
+            child = getattr(field, "child_relation", None)
+            if child is not None and getattr(child, "queryset", None) is not None:
+                child.queryset = scope(child.queryset, school)
+        return fields
+
+    def validate(self, attrs):
+        many = {k: attrs.pop(k) for k in list(attrs) if isinstance(self.fields.get(k), serializers.ManyRelatedField)}
+        attrs = super().validate(attrs)  # checks the model's constraints on a copy: no m2m there
+        return {**attrs, **many}
+
+
+# --- work orders ---------------------------------------------------------------------------
+
+
+class WorkOrderSerializer(SchoolOwnedSerializer):
+    """A work order (报修单). Creating one reports it (报修); afterwards only category,
+    description, urgency and place may be corrected (by the director); the state changes
+    through the actions (assign, start, parts, finish, verify, reopen, cancel)."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True, default=None)
+    reporter_name = serializers.CharField(source="reporter.__str__", read_only=True)
+    worker_name = serializers.CharField(source="worker.name", read_only=True, allow_null=True, default=None)
+    overdue = serializers.SerializerMethodField(help_text="未办结且超过学校的报修响应时限")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "school", "number", "category", "category_display", "description", "urgency", "room",
+                  "room_name", "place", "asset", "status", "status_display", "overdue", "reporter",
+                  "reporter_name", "reported_at", "worker", "worker_name", "contractor", "assigned_at",
+                  "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost", "invoice_number",
+                  "parts_cost", "verified_at", "verified_by", "auto_verified", "reopen_count", "cancel_reason",
+                  "task", "updated_at"]
+        read_only_fields = ["school", "number", "status", "reporter", "reported_at", "worker", "contractor",
+                            "assigned_at", "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost",
+                            "invoice_number", "parts_cost", "verified_at", "verified_by", "auto_verified",
+                            "reopen_count", "cancel_reason", "task", "updated_at"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.overdue()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "asset" in attrs and attrs["asset"] != self.instance.asset:
+            raise serializers.ValidationError({"asset": "报修后不能更换资产，请取消后重新报修"})
+        if self.instance is None and self.partial:  # a body checked before its row is looked up
+            return attrs
+        room = attrs.get("room", getattr(self.instance, "room", None))
+        place = attrs.get("place", getattr(self.instance, "place", ""))
+        asset = attrs.get("asset", getattr(self.instance, "asset", None))
+        if room is None and not (place or "").strip() and asset is None:
+            raise serializers.ValidationError({"room": "请选择报修地点或填写地点说明"})
+        return attrs
+
+
+class WorkOrderEventSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="办理后状态（同报修单的 status）")
+    by_name = serializers.CharField(source="by.__str__", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = WorkOrderEvent
+        fields = ["id", "kind", "status", "by", "by_name", "note", "at"]
+        read_only_fields = fields
+
+
+class WorkOrderPartSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.__str__", read_only=True)
+
+    class Meta:
+        model = WorkOrderPart
+        fields = ["id", "work_order", "warehouse", "item", "item_name", "quantity", "movement", "cost", "by", "at"]
+        read_only_fields = fields
+
+
+class AssignSerializer(StrictInput):
+    worker = serializers.PrimaryKeyRelatedField(label="维修工", queryset=Person.objects.all(), required=False,
+                                                allow_null=True)
+    contractor = serializers.CharField(label="外包单位", max_length=100, required=False, allow_blank=True,
+                                       default="")
+    note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["worker"].queryset = scope(Person.objects.all(), self.context.get("school"))
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs.get("worker") and not attrs.get("contractor", "").strip():
+            raise serializers.ValidationError("请指定维修工（worker）或外包单位（contractor）")
+        return attrs
+
+
+class EmptyInput(StrictInput):
+    pass
+
+
+class FinishSerializer(StrictInput):
+    work_done = serializers.CharField(label="维修情况", max_length=1000)
+    labour_hours = serializers.DecimalField(label="用工(小时)", max_digits=6, decimal_places=1,
+                                            min_value=Decimal("0"), default=Decimal("0"))
+    outsourced_cost = serializers.DecimalField(label="外包费用(元)", **MONEY, min_value=Decimal("0"),
+                                               default=Decimal("0"))
+    invoice_number = serializers.CharField(label="发票号", max_length=50, required=False, allow_blank=True,
+                                           default="")
+
+
+class ReasonSerializer(StrictInput):
+    reason = serializers.CharField(label="原因", max_length=200)
+
+
+class PartInputSerializer(StrictInput):
+    warehouse = serializers.IntegerField(label="仓库")
+    item = serializers.IntegerField(label="物品")
+    quantity = serializers.DecimalField(label="数量", max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+    def validate(self, attrs):
+        from houqin.stock.models import Item, Warehouse
+
+        attrs = super().validate(attrs)
+        school = self.context.get("school")
+        warehouse = scope(Warehouse.objects.all(), school).filter(pk=attrs["warehouse"]).first()
+        item = scope(Item.objects.all(), school).filter(pk=attrs["item"]).first()
+        errors = {}
+        if warehouse is None:
+            errors["warehouse"] = "没有这个仓库"
+        if item is None:
+            errors["item"] = "没有这个物品"
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {**attrs, "warehouse": warehouse, "item": item}
+
+
+# --- preventive ----------------------------------------------------------------------------
+
+
+class PreventivePlanSerializer(ScopedManyMixin, SchoolOwnedSerializer):
+    class Meta:
+        model = PreventivePlan
+        fields = ["id", "school", "name", "recurrence", "weekday", "day_of_month", "summer_month", "target_kind",
+                  "rooms", "asset_category", "equipment", "checklist", "assignee", "on_holidays", "in_vacations",
+                  "active", "starts_on", "updated_at"]
+        read_only_fields = ["school", "updated_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        dom = attrs.get("day_of_month")
+        if dom is not None and not 1 <= dom <= 28:
+            raise serializers.ValidationError({"day_of_month": "每月几号须在 1 到 28 之间"})
+        month = attrs.get("summer_month")
+        if month is not None and not 2 <= month <= 12:
+            raise serializers.ValidationError({"summer_month": "夏季开始月份须在 2 到 12 之间"})
+        return attrs
+
+
+class PreventiveTaskSerializer(serializers.ModelSerializer):
+    plan_name = serializers.CharField(source="plan.name", read_only=True)
+    checklist = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PreventiveTask
+        fields = ["id", "school", "plan", "plan_name", "due_on", "status", "checklist", "results", "done_by",
+                  "done_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_checklist(self, obj) -> list[str]:
+        return obj.plan.items()
+
+
+class ResultSerializer(serializers.Serializer):
+    item = serializers.CharField(label="检查项目", max_length=200)
+    ok = serializers.BooleanField(label="正常", default=True)
+    note = serializers.CharField(label="情况", max_length=200, required=False, allow_blank=True, default="")
+    category = serializers.ChoiceField(label="报修类别", choices=Category.choices, required=False,
+                                       default=Category.OTHER)
+
+
+class CompleteSerializer(StrictInput):
+    results = ResultSerializer(many=True, label="检查结果", help_text="未列出的项目视为正常；ok=false 的项目自动报修")
+
+
+# --- special equipment -----------------------------------------------------------------------
+
+
+class SpecialEquipmentSerializer(ScopedManyMixin, SchoolOwnedSerializer):
+    maintenance_due_on = serializers.DateField(read_only=True, allow_null=True)
+    maintenance_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SpecialEquipment
+        fields = ["id", "school", "kind", "name", "room", "registration_number", "use_certificate_number",
+                  "contractor", "contractor_phone", "maintenance_interval_days", "last_maintained_on",
+                  "maintenance_due_on", "maintenance_overdue", "inspection_due_on", "operators", "active",
+                  "updated_at"]
+        read_only_fields = ["school", "updated_at"]
+
+    def get_maintenance_overdue(self, obj) -> bool:
+        return obj.maintenance_overdue()
+
+
+class MaintenanceRecordSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="maintenance 维保 / inspection 年检")
+
+    class Meta:
+        model = MaintenanceRecord
+        fields = ["id", "equipment", "kind", "done_on", "contractor", "next_inspection_on", "note", "by", "at"]
+        read_only_fields = fields
+
+
+class RecordInputSerializer(StrictInput):
+    kind = serializers.ChoiceField(label="类型", choices=RecordKind.choices, default=RecordKind.MAINTENANCE)
+    done_on = serializers.DateField(label="日期", required=False, allow_null=True)
+    contractor = serializers.CharField(label="实施单位", max_length=100, required=False, allow_blank=True, default="")
+    next_inspection_on = serializers.DateField(label="下次年检", required=False, allow_null=True)
+    note = serializers.CharField(label="情况", max_length=300, required=False, allow_blank=True, default="")

@@ -1,0 +1,253 @@
+"""API viewsets of the maintenance app (维修). Thin: the tenant scope comes from
+core/api/base.py, who may do what from the rules table (maintenance/rules.py) and the services
+(only the assignee finishes, only the reporter verifies), every change from services.py.
+A non-manager sees only his own reports and the orders assigned to him, as on the pages."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.permissions import RolePermission
+from houqin.core.rules import ADD, CHANGE, VIEW, can
+
+from .. import services
+from ..filtersets import (
+    PreventivePlanFilterSet,
+    PreventiveTaskFilterSet,
+    SpecialEquipmentFilterSet,
+    WorkOrderFilterSet,
+)
+from ..models import (
+    MaintenanceRecord,
+    PreventivePlan,
+    PreventiveTask,
+    SpecialEquipment,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPart,
+)
+from ..rules import visible_orders
+from . import serializers as s
+
+STEP = "maintenance.workorderstep"
+
+
+class ActionRolePermission(RolePermission):
+    """RolePermission, plus `action_rules` on the viewset: {action name: (rule action, model)}."""
+
+    def has_permission(self, request, view):
+        rule = getattr(view, "action_rules", {}).get(getattr(view, "action", None))
+        if rule is None:
+            return super().has_permission(request, view)
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return can(getattr(request, "roles", ()), *rule)
+
+
+class Base(SchoolScopedViewSetMixin):
+    permission_classes = [ActionRolePermission]
+    action_rules = {}
+
+    def input(self, serializer_class):
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+    @property
+    def roles(self):
+        return getattr(self.request, "roles", ())
+
+
+class BodyFirstUpdateMixin:
+    """A malformed body is refused (400) before the row is looked up, whatever the id."""
+
+    def update(self, request, *args, **kwargs):
+        self.get_serializer(data=request.data, partial=True).is_valid(raise_exception=True)
+        return super().update(request, *args, **kwargs)
+
+
+class NoDeleteViewSet(Base, BodyFirstUpdateMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+@extend_schema_view(
+    list=extend_schema(summary="报修单",
+                       description="总务主任、校长和勤办看到全部；其他人只看到自己报修的和派给自己的。"),
+    retrieve=extend_schema(summary="报修单详情"),
+    create=extend_schema(summary="报修", description="人人可报修；学校取当前学校，报修人取当前用户。"),
+    update=extend_schema(summary="修改报修单（总务主任）"),
+    partial_update=extend_schema(summary="修改报修单（部分）"),
+)
+class WorkOrderViewSet(NoDeleteViewSet):
+    """Work orders (报修单) and their steps: assign (派单), start, parts (领料), finish (完工),
+    verify (报修人验收签字), reopen (返修), cancel (取消)."""
+
+    queryset = WorkOrder.objects.all()
+    serializer_class = s.WorkOrderSerializer
+    filterset_class = WorkOrderFilterSet
+    select_related = ("room", "worker", "reporter", "school")
+    action_rules = {
+        "assign": (CHANGE, WorkOrder), "start": (VIEW, STEP), "finish": (VIEW, STEP),
+        "verify": (VIEW, STEP), "reopen": (VIEW, STEP), "cancel": (VIEW, STEP),
+        "events": (VIEW, WorkOrder), "parts": (ADD, WorkOrderPart),
+    }
+
+    def get_queryset(self):
+        return visible_orders(super().get_queryset(), self.request.user, self.roles)
+
+    def perform_create(self, serializer):
+        order = WorkOrder(school=self.school, **serializer.validated_data)
+        services.report(order, by=self.request.user)
+        serializer.instance = order
+
+    def _done(self, order, code=status.HTTP_200_OK):
+        order = self.get_queryset().get(pk=order.pk)
+        return Response(self.get_serializer(order).data, status=code)
+
+    @extend_schema(summary="派单", request=s.AssignSerializer, responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = self.input(s.AssignSerializer)
+        order = self.get_object()
+        services.assign(order, by=request.user, worker=data.get("worker"), contractor=data["contractor"],
+                        note=data["note"])
+        return self._done(order)
+
+    @extend_schema(summary="开始维修", request=s.EmptyInput, responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        self.input(s.EmptyInput)
+        order = self.get_object()
+        services.start(order, by=request.user, roles=self.roles)
+        return self._done(order)
+
+    @extend_schema(summary="领用材料", description="从库房出库（按移动加权平均计价），记入本单材料费。",
+                   request=s.PartInputSerializer, responses={201: s.WorkOrderPartSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def parts(self, request, pk=None):
+        data = self.input(s.PartInputSerializer)
+        order = self.get_object()
+        with transaction.atomic():
+            parts = services.issue_part(order, by=request.user, roles=self.roles, warehouse=data["warehouse"],
+                                        item=data["item"], quantity=data["quantity"])
+        return Response(s.WorkOrderPartSerializer(parts, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="完工", request=s.FinishSerializer, responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        data = self.input(s.FinishSerializer)
+        order = self.get_object()
+        services.finish(order, by=request.user, roles=self.roles, **data)
+        return self._done(order)
+
+    @extend_schema(summary="验收签字", description="报修人（或总务主任）验收。", request=s.EmptyInput,
+                   responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        self.input(s.EmptyInput)
+        order = self.get_object()
+        services.verify(order, by=request.user, roles=self.roles)
+        return self._done(order)
+
+    @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        reason = self.input(s.ReasonSerializer)["reason"]
+        order = self.get_object()
+        services.reopen(order, by=request.user, roles=self.roles, reason=reason)
+        return self._done(order)
+
+    @extend_schema(summary="取消", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        reason = self.input(s.ReasonSerializer)["reason"]
+        order = self.get_object()
+        services.cancel(order, by=request.user, roles=self.roles, reason=reason)
+        return self._done(order)
+
+    @extend_schema(summary="办理记录", responses=s.WorkOrderEventSerializer(many=True), filters=False)
+    @action(detail=True)
+    def events(self, request, pk=None):
+        order = self.get_object()
+        events = WorkOrderEvent.objects.filter(school=self.school, work_order=order).select_related("by")
+        page = self.paginate_queryset(events.order_by("at", "pk"))
+        return self.get_paginated_response(s.WorkOrderEventSerializer(page, many=True).data)
+
+
+@extend_schema_view(list=extend_schema(summary="预防性维护计划"), retrieve=extend_schema(summary="计划详情"))
+class PreventivePlanViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet):
+    """Preventive plans: recurrence, target and checklist; `houqin tick` makes their tasks."""
+
+    queryset = PreventivePlan.objects.all()
+    serializer_class = s.PreventivePlanSerializer
+    filterset_class = PreventivePlanFilterSet
+    select_related = ("school",)
+    prefetch_related = ("rooms",)
+    action_rules = {"install_seeds": (ADD, PreventivePlan)}
+
+    @extend_schema(summary="载入常用检查计划", request=s.EmptyInput,
+                   responses={201: s.PreventivePlanSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="install-seeds")
+    def install_seeds(self, request):
+        self.input(s.EmptyInput)
+        created = services.install_seed_plans(self.school)
+        return Response(s.PreventivePlanSerializer(created, many=True, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="巡检任务"), retrieve=extend_schema(summary="巡检任务详情"))
+class PreventiveTaskViewSet(Base, viewsets.ReadOnlyModelViewSet):
+    """The checks due (made by `houqin tick`); `complete` records the results."""
+
+    queryset = PreventiveTask.objects.all()
+    serializer_class = s.PreventiveTaskSerializer
+    filterset_class = PreventiveTaskFilterSet
+    select_related = ("plan",)
+    action_rules = {"complete": (CHANGE, PreventiveTask)}
+
+    @extend_schema(summary="记录检查结果", description="有故障（ok=false）的项目自动生成报修单。",
+                   request=s.CompleteSerializer, responses=s.PreventiveTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        data = self.input(s.CompleteSerializer)
+        task = self.get_object()
+        services.complete_task(task, by=request.user, results=data["results"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+
+
+@extend_schema_view(list=extend_schema(summary="特种设备"), retrieve=extend_schema(summary="特种设备详情"))
+class SpecialEquipmentViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet):
+    """Special equipment (特种设备) and its maintenance / inspection records."""
+
+    queryset = SpecialEquipment.objects.all()
+    serializer_class = s.SpecialEquipmentSerializer
+    filterset_class = SpecialEquipmentFilterSet
+    prefetch_related = ("operators",)
+    action_rules = {"record": (ADD, MaintenanceRecord), "records": (VIEW, MaintenanceRecord)}
+
+    @extend_schema(summary="登记维保或年检", request=s.RecordInputSerializer,
+                   responses={201: s.MaintenanceRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        data = self.input(s.RecordInputSerializer)
+        equipment = self.get_object()
+        record = services.record_maintenance(equipment, by=request.user, **data)
+        return Response(s.MaintenanceRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="维保与年检记录", responses=s.MaintenanceRecordSerializer(many=True), filters=False)
+    @action(detail=True)
+    def records(self, request, pk=None):
+        equipment = self.get_object()
+        page = self.paginate_queryset(MaintenanceRecord.objects.filter(school=self.school, equipment=equipment))
+        return self.get_paginated_response(s.MaintenanceRecordSerializer(page, many=True).data)
+
+
+def register(router):
+    router.register("work-orders", WorkOrderViewSet)
+    router.register("preventive-plans", PreventivePlanViewSet)
+    router.register("preventive-tasks", PreventiveTaskViewSet)
+    router.register("special-equipment", SpecialEquipmentViewSet)

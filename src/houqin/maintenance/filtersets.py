@@ -1,0 +1,56 @@
+"""Filters of the maintenance app, shared by the list pages and the API."""
+
+import django_filters as filters
+from django import forms
+
+from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.models import Room
+
+from .choices import Category, EquipmentKind, Recurrence, Status, TaskStatus, Urgency
+from .models import PreventivePlan, PreventiveTask, SpecialEquipment, WorkOrder
+
+
+class WorkOrderFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（单号、描述、地点）", method="search")
+    search_fields = ("number", "description", "place", "room__name")
+    status = filters.ChoiceFilter(label="状态", choices=Status.choices)
+    category = filters.ChoiceFilter(label="类别", choices=Category.choices)
+    urgency = filters.ChoiceFilter(label="紧急程度", choices=Urgency.choices)
+    room = filters.ModelChoiceFilter(label="地点", queryset=Room.objects.all(), widget=forms.HiddenInput)
+    reported_after = filters.DateFilter(label="报修日期起", field_name="reported_at", lookup_expr="date__gte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    reported_before = filters.DateFilter(label="报修日期止", field_name="reported_at", lookup_expr="date__lte",
+                                         widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = WorkOrder
+        fields = ["q", "status", "category", "urgency", "room", "reported_after", "reported_before"]
+
+
+class PreventivePlanFilterSet(SchoolFilterSet):
+    search_fields = ("name", "checklist")
+    recurrence = filters.ChoiceFilter(label="周期", choices=Recurrence.choices)
+
+    class Meta:
+        model = PreventivePlan
+        fields = ["q", "recurrence", "active"]
+
+
+class PreventiveTaskFilterSet(SchoolFilterSet):
+    search_fields = ("plan__name",)
+    status = filters.ChoiceFilter(label="状态", choices=TaskStatus.choices)
+    due_on = filters.DateFilter(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    plan = filters.ModelChoiceFilter(label="计划", queryset=PreventivePlan.objects.all(), widget=forms.HiddenInput)
+
+    class Meta:
+        model = PreventiveTask
+        fields = ["q", "status", "due_on", "plan"]
+
+
+class SpecialEquipmentFilterSet(SchoolFilterSet):
+    search_fields = ("name", "registration_number", "contractor")
+    kind = filters.ChoiceFilter(label="类型", choices=EquipmentKind.choices)
+
+    class Meta:
+        model = SpecialEquipment
+        fields = ["q", "kind", "active"]

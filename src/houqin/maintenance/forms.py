@@ -1,0 +1,207 @@
+"""Forms of the maintenance app. Dropdowns are narrowed to the active school (SchoolForm)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from houqin.core.forms import SchoolForm, StyledForm
+from houqin.core.models import Person
+from houqin.core.tenancy import scope
+
+from .choices import Category, RecordKind
+from .models import PreventivePlan, SpecialEquipment, WorkOrder
+
+MAX_PHOTOS = 4
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class WorkOrderReportForm(SchoolForm):
+    """报修: what, where, how urgent, and photos."""
+
+    photos = MultipleFileField(label="照片", required=False, help_text=f"可拍照上传，最多 {MAX_PHOTOS} 张")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["category", "description", "urgency", "room", "place", "asset"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "asset": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
+        self.fields["asset"].required = False
+
+    def clean_photos(self):
+        from houqin.core.services import check_upload
+
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > MAX_PHOTOS:
+            raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
+        for p in photos:
+            check_upload(p)
+        return photos
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("room") and not (cleaned.get("place") or "").strip() and not cleaned.get("asset"):
+            raise ValidationError("请选择报修地点或填写地点说明")
+        return cleaned
+
+
+class WorkOrderEditForm(SchoolForm):
+    """The director corrects what was reported (category, urgency, place)."""
+
+    class Meta:
+        model = WorkOrder
+        fields = ["category", "description", "urgency", "room", "place"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class AssignForm(StyledForm):
+    worker = forms.ModelChoiceField(label="维修工", queryset=Person.objects.none(), required=False)
+    contractor = forms.CharField(label="或外包单位", max_length=100, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import workers
+
+        qs = workers(school)
+        self.fields["worker"].queryset = qs if qs.exists() else scope(Person.objects.filter(active=True), school)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("worker") and not (cleaned.get("contractor") or "").strip():
+            raise ValidationError("请选择维修工或填写外包单位")
+        return cleaned
+
+
+class EmptyForm(StyledForm):
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class FinishForm(StyledForm):
+    work_done = forms.CharField(label="维修情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    labour_hours = forms.DecimalField(label="用工(小时)", min_value=Decimal("0"), max_digits=6, decimal_places=1,
+                                      initial=Decimal("1.0"))
+    outsourced_cost = forms.DecimalField(label="外包费用(元)", min_value=Decimal("0"), max_digits=12,
+                                         decimal_places=2, required=False)
+    invoice_number = forms.CharField(label="发票号", max_length=50, required=False)
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label="原因", max_length=200)
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PartForm(StyledForm):
+    warehouse = forms.ModelChoiceField(label="仓库", queryset=None)
+    item = forms.ModelChoiceField(label="物品", queryset=None)
+    quantity = forms.DecimalField(label="数量", min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        from houqin.stock.models import Item, Warehouse
+
+        self.fields["warehouse"].queryset = scope(Warehouse.objects.filter(active=True), school)
+        self.fields["item"].queryset = scope(Item.objects.filter(active=True), school)
+
+
+class TaskForm(StyledForm):
+    """One checkbox 'faulty' and a note per checklist item of the task's plan."""
+
+    def __init__(self, *args, task, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = task.plan.items()
+        for i, item in enumerate(self.items):
+            self.fields[f"faulty_{i}"] = forms.BooleanField(label=f"{item}：有故障", required=False)
+            self.fields[f"note_{i}"] = forms.CharField(label="情况", max_length=200, required=False)
+            self.fields[f"category_{i}"] = forms.ChoiceField(label="报修类别", choices=Category.choices,
+                                                             initial=Category.OTHER, required=False)
+        from houqin.core.forms import style
+
+        style(self)
+
+    def results(self):
+        return [{"item": item, "ok": not self.cleaned_data.get(f"faulty_{i}"),
+                 "note": self.cleaned_data.get(f"note_{i}", ""),
+                 "category": self.cleaned_data.get(f"category_{i}") or Category.OTHER}
+                for i, item in enumerate(self.items)]
+
+
+class PreventivePlanForm(SchoolForm):
+    class Meta:
+        model = PreventivePlan
+        fields = ["name", "recurrence", "weekday", "day_of_month", "summer_month", "target_kind", "rooms",
+                  "asset_category", "equipment", "checklist", "assignee", "on_holidays", "in_vacations", "active",
+                  "starts_on"]
+        widgets = {"checklist": forms.Textarea(attrs={"rows": 4}), "starts_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rooms"].queryset = scope(self.fields["rooms"].queryset, self.school).select_related("building")
+
+    def clean(self):
+        from .choices import TargetKind
+
+        cleaned = super().clean()
+        kind = cleaned.get("target_kind")
+        if kind == TargetKind.EQUIPMENT and not cleaned.get("equipment"):
+            self.add_error("equipment", "检查对象为特种设备时须选择设备")
+        if kind == TargetKind.ASSET_CATEGORY and not cleaned.get("asset_category"):
+            self.add_error("asset_category", "检查对象为资产类别时须选择类别")
+        dom = cleaned.get("day_of_month")
+        if dom is not None and not 1 <= dom <= 28:
+            self.add_error("day_of_month", "每月几号须在 1 到 28 之间")
+        month = cleaned.get("summer_month")
+        if month is not None and not 2 <= month <= 12:
+            self.add_error("summer_month", "夏季开始月份须在 2 到 12 之间")
+        return cleaned
+
+
+class SpecialEquipmentForm(SchoolForm):
+    class Meta:
+        model = SpecialEquipment
+        fields = ["kind", "name", "room", "registration_number", "use_certificate_number", "contractor",
+                  "contractor_phone", "maintenance_interval_days", "last_maintained_on", "inspection_due_on",
+                  "operators", "active"]
+        widgets = {"last_maintained_on": forms.DateInput(attrs={"type": "date"}),
+                   "inspection_due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operators"].queryset = scope(self.fields["operators"].queryset, self.school)
+
+
+class RecordForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", choices=RecordKind.choices, initial=RecordKind.MAINTENANCE)
+    done_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    contractor = forms.CharField(label="实施单位", max_length=100, required=False)
+    next_inspection_on = forms.DateField(label="下次年检", required=False,
+                                         widget=forms.DateInput(attrs={"type": "date"}),
+                                         help_text="年检时填写；留空为一年后")
+    note = forms.CharField(label="情况", max_length=300, required=False)
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,108 @@
+"""Costs and results of maintenance (维修统计), computed with aggregates: a constant number of
+queries whatever the number of orders."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .choices import Category, Status
+from .models import WorkOrder, WorkOrderPart
+
+ZERO = Decimal("0.00")
+# What an outside repairer charges per hour (元), for the self-repair savings estimate.
+DEFAULT_OUTSIDE_RATE = Decimal("80.00")
+FAILING_WINDOW_DAYS = 90
+FAILING_MIN_ORDERS = 3
+
+
+@dataclass
+class Row:
+    month: datetime.date
+    category: str
+    count: int = 0
+    hours: Decimal = Decimal("0.0")
+    outsourced: Decimal = ZERO
+    parts: Decimal = ZERO
+
+    @property
+    def category_label(self):
+        return Category(self.category).label
+
+    @property
+    def total(self):
+        return self.outsourced + self.parts
+
+
+def counted(school):
+    """Orders that count in the figures: all but cancelled ones."""
+    return WorkOrder.objects.filter(school=school).exclude(status=Status.CANCELLED)
+
+
+def monthly(school, start, end):
+    """[Row] per month (of the report date) and category between two dates (inclusive)."""
+    qs = counted(school).filter(reported_at__date__gte=start, reported_at__date__lte=end)
+    rows = {}
+    for r in (qs.annotate(month=TruncMonth("reported_at")).values("month", "category")
+              .annotate(n=Count("id"), hours=Sum("labour_hours"), outsourced=Sum("outsourced_cost"),
+                        parts=Sum("parts_cost")).order_by("month", "category")):
+        month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
+        rows[(month, r["category"])] = Row(month, r["category"], r["n"], r["hours"] or Decimal("0.0"),
+                                           r["outsourced"] or ZERO, r["parts"] or ZERO)
+    return [rows[k] for k in sorted(rows)]
+
+
+def totals(rows):
+    t = Row(None, Category.OTHER)
+    for r in rows:
+        t.count += r.count
+        t.hours += r.hours
+        t.outsourced += r.outsourced
+        t.parts += r.parts
+    return t
+
+
+def mean_time_to_repair(school, start, end):
+    """Mean hours from report to completion of the orders finished in the period, or None."""
+    qs = counted(school).filter(done_at__isnull=False, done_at__date__gte=start, done_at__date__lte=end)
+    duration = ExpressionWrapper(F("done_at") - F("reported_at"), output_field=DurationField())
+    mean = qs.aggregate(m=Sum(duration), n=Count("id"))
+    if not mean["n"]:
+        return None
+    total = mean["m"]
+    seconds = total.total_seconds() if isinstance(total, datetime.timedelta) else total / 1_000_000
+    return round(seconds / 3600 / mean["n"], 1)
+
+
+def keep_failing(school, today=None):
+    """Rooms and assets with three or more orders in the last 90 days: [(label, url, count)]."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=FAILING_WINDOW_DAYS)
+    recent = counted(school).filter(reported_at__date__gt=since)
+    rooms = (recent.filter(room__isnull=False).values("room", "room__name", "room__building__name")
+             .annotate(n=Count("id")).filter(n__gte=FAILING_MIN_ORDERS).order_by("-n"))
+    assets = (recent.filter(asset__isnull=False).values("asset", "asset__tag", "asset__name")
+              .annotate(n=Count("id")).filter(n__gte=FAILING_MIN_ORDERS).order_by("-n"))
+    return ([(f"{r['room__building__name']} {r['room__name']}", r["room"], r["n"]) for r in rooms],
+            [(f"{a['asset__tag']} {a['asset__name']}", a["asset"], a["n"]) for a in assets])
+
+
+def savings(rows, rate=DEFAULT_OUTSIDE_RATE):
+    """An estimate of what self-repair saved: own labour hours × an outside hourly rate."""
+    hours = sum((r.hours for r in rows), Decimal("0.0"))
+    return hours, (hours * rate).quantize(Decimal("0.01"))
+
+
+def own_vs_outsourced(school, start, end):
+    qs = counted(school).filter(reported_at__date__gte=start, reported_at__date__lte=end)
+    own = qs.filter(worker__isnull=False).count()
+    out = qs.filter(worker__isnull=True).exclude(contractor="").count()
+    return own, out
+
+
+def parts_total(school, start, end):
+    return WorkOrderPart.objects.filter(school=school, at__date__gte=start, at__date__lte=end).aggregate(
+        s=Sum("cost"))["s"] or ZERO

@@ -1,0 +1,52 @@
+"""The statistics page (维修统计): monthly figures by category, mean time to repair, rooms and
+assets that keep failing, and what self-repair saved."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from houqin.core.views.generic import SchoolScopedMixin
+
+from .. import stats
+
+
+def _date(value, default):
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class StatisticsView(SchoolScopedMixin, View):
+    model = "maintenance.board"
+
+    def get(self, request):
+        today = timezone.localdate()
+        start = _date(request.GET.get("start"), today.replace(month=1, day=1) if today.month < 9
+                      else today.replace(month=9, day=1))
+        end = _date(request.GET.get("end"), today)
+        if end < start:
+            start, end = end, start
+        try:
+            rate = Decimal(request.GET.get("rate") or stats.DEFAULT_OUTSIDE_RATE)
+            if rate < 0 or rate > 100000:
+                raise InvalidOperation
+        except InvalidOperation:
+            rate = stats.DEFAULT_OUTSIDE_RATE
+        school = request.school
+        rows = stats.monthly(school, start, end)
+        rooms, assets = stats.keep_failing(school, today)
+        hours, saved = stats.savings(rows, rate)
+        own, outsourced = stats.own_vs_outsourced(school, start, end)
+        return render(request, "maintenance/statistics.html", {
+            "rows": rows, "total": stats.totals(rows), "start": start, "end": end, "rate": rate,
+            "mttr": stats.mean_time_to_repair(school, start, end), "failing_rooms": rooms, "failing_assets": assets,
+            "own_hours": hours, "saved": saved, "own": own, "outsourced": outsourced,
+            "window": stats.FAILING_WINDOW_DAYS, "minimum": stats.FAILING_MIN_ORDERS})
+
+
+urlpatterns = [path("statistics/", StatisticsView.as_view(), name="statistics")]

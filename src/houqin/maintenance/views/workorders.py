@@ -1,0 +1,329 @@
+"""Pages of work orders (报修单): report from a phone, the list and detail with the actions of
+each step, the director's dispatch board, the worker's "my jobs" and the printable order.
+
+Actions are POST-only views: the role rule and tenant scope come from SchoolScopedMixin, the
+work and the finer checks (only the assignee finishes, only the reporter verifies) from the
+services; a refusal is shown as a message and writes nothing."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.views.generic import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    SchoolScopedMixin,
+)
+
+from .. import filtersets, forms, services
+from ..choices import OPEN, Status, Urgency
+from ..models import WorkOrder, WorkOrderEvent, WorkOrderPart
+from ..rules import sees_all, visible_orders
+
+ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school")
+
+
+class VisibleOrdersMixin:
+    def get_queryset(self):
+        return visible_orders(super().get_queryset(), self.request.user, self.request.roles)
+
+
+class WorkOrderListView(VisibleOrdersMixin, ObjectListView):
+    model = WorkOrder
+    filterset_class = filtersets.WorkOrderFilterSet
+    columns = ("number", "category", "where", "urgency", "status", "reporter", "assignee", "reported_at")
+    select_related = ORDER_RELATED
+    template_name = "maintenance/workorder_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-reported_at", "-pk")
+
+
+def stock_ready():
+    try:
+        from houqin.stock import services as stock
+
+        return hasattr(stock, "issue")
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def action_forms(request, order):
+    """The small forms of the steps this user may take on this order now."""
+    roles, user, school = request.roles, request.user, request.school
+    manager = services.is_manager(roles)
+    mine = order.worker_id and order.worker.user_id == user.pk
+    reporter = order.reporter_id == user.pk
+    s = order.status
+    found = {}
+    if manager and s in (Status.SUBMITTED, Status.ASSIGNED):
+        found["assign"] = forms.AssignForm(school=school, prefix="assign",
+                                           initial={"worker": order.worker_id, "contractor": order.contractor})
+    if (manager or mine) and s == Status.ASSIGNED:
+        found["start"] = forms.EmptyForm(prefix="start")
+    if (manager or mine) and s in (Status.ASSIGNED, Status.IN_PROGRESS):
+        if stock_ready() and can(roles, ADD, WorkOrderPart):
+            found["part"] = forms.PartForm(school=school, prefix="part")
+        found["finish"] = forms.FinishForm(prefix="finish")
+    if (manager or reporter) and s == Status.DONE:
+        found["verify"] = forms.EmptyForm(prefix="verify")
+        found["reopen"] = forms.ReasonForm(prefix="reopen")
+    if s in OPEN and (manager or (reporter and s == Status.SUBMITTED)):
+        found["cancel"] = forms.ReasonForm(prefix="cancel")
+    return found
+
+
+class WorkOrderDetailView(VisibleOrdersMixin, ObjectDetailView):
+    model = WorkOrder
+    template_name = "maintenance/workorder_detail.html"
+    select_related = ORDER_RELATED
+    fields = ("number", "category", "description", "urgency", "room", "place", "asset", "status", "reporter",
+              "reported_at", "worker", "contractor", "assigned_at", "started_at", "done_at", "work_done",
+              "labour_hours", "outsourced_cost", "invoice_number", "parts_cost", "verified_at", "verified_by",
+              "auto_verified", "reopen_count", "cancel_reason")
+
+    def get_context_data(self, **kwargs):
+        order = self.object
+        return super().get_context_data(
+            action_forms=action_forms(self.request, order),
+            events=WorkOrderEvent.objects.filter(work_order=order).select_related("by"),
+            parts=order.parts.select_related("item", "warehouse", "movement"),
+            overdue=order.overdue(), **kwargs)
+
+
+class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
+    """New (报修, anyone) or edit (the director)."""
+
+    model = WorkOrder
+    template_name = "maintenance/workorder_form.html"
+
+    def get_form_class(self):
+        return forms.WorkOrderEditForm if "pk" in self.kwargs else forms.WorkOrderReportForm
+
+    def get_initial(self):
+        if "pk" in self.kwargs:
+            return {}
+        request = self.request
+        initial = {}
+        asset_id = request.GET.get("asset")
+        if asset_id and asset_id.isdigit():
+            from houqin.assets.models import Asset
+            from houqin.assets.rules import visible_assets
+
+            asset = visible_assets(Asset.objects.filter(school=request.school, pk=asset_id), request.user,
+                                   request.roles).select_related("room").first()
+            if asset is not None:
+                self.asset = asset
+                initial.update(asset=asset.pk, room=asset.room_id)
+        if "room" not in initial:
+            room = services.default_room(request.user, request.school)
+            if room is not None:
+                initial["room"] = room.pk
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the form, which finds the asset
+        context["asset"] = getattr(self, "asset", None)
+        return context
+
+    def form_valid(self, form):
+        if self.object is not None:
+            return super().form_valid(form)
+        order = form.save(commit=False)
+        order.school = self.request.school
+        try:
+            services.report(order, by=self.request.user, photos=form.cleaned_data.get("photos") or [])
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已报修：{order.number}，总务处会尽快安排维修")
+        return HttpResponseRedirect(order.get_absolute_url())
+
+
+class WorkOrderPrintView(VisibleOrdersMixin, SchoolScopedMixin, View):
+    """The printable work order (报修单) with the signatures."""
+
+    model = WorkOrder
+
+    def get(self, request, pk):
+        order = get_object_or_404(self.get_queryset().select_related(*ORDER_RELATED), pk=pk)
+        return render(request, "maintenance/workorder_print.html", {
+            "order": order, "school": request.school,
+            "events": WorkOrderEvent.objects.filter(work_order=order).select_related("by"),
+            "parts": order.parts.select_related("item")})
+
+
+# --- actions ----------------------------------------------------------------------------
+
+
+class OrderAction(VisibleOrdersMixin, SchoolScopedMixin, View):
+    http_method_names = ["post"]
+    model = WorkOrder
+    action = VIEW  # the service checks who may take the step
+    form_class = forms.EmptyForm
+    prefix = None
+    done = "已办理"
+
+    def perform(self, order, data, request):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        if not can(request.roles, VIEW, "maintenance.workorderstep"):
+            raise PermissionDenied("勤办只能查看，不能办理报修单")
+        order = get_object_or_404(self.get_queryset().select_related("worker"), pk=pk)
+        form = self.form_class(request.POST, school=request.school, prefix=self.prefix)
+        back = request.POST.get("next") or order.get_absolute_url()
+        if not back.startswith("/"):
+            back = order.get_absolute_url()
+        if not form.is_valid():
+            errors = [f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
+                      for name, field_errors in form.errors.items() for e in field_errors]
+            messages.error(request, "；".join(errors))
+            return HttpResponseRedirect(back)
+        try:
+            with transaction.atomic():
+                self.perform(order, form.cleaned_data, request)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return HttpResponseRedirect(back)
+        except PermissionDenied as e:
+            messages.error(request, str(e) or "您无权进行此操作")
+            return HttpResponseRedirect(back)
+        messages.success(request, self.done)
+        return HttpResponseRedirect(back)
+
+
+class AssignView(OrderAction):
+    action, form_class, prefix, done = CHANGE, forms.AssignForm, "assign", "已派单"
+
+    def perform(self, order, data, request):
+        services.assign(order, by=request.user, worker=data.get("worker"), contractor=data.get("contractor", ""),
+                        note=data.get("note", ""))
+
+
+class StartView(OrderAction):
+    prefix, done = "start", "已开始维修"
+
+    def perform(self, order, data, request):
+        services.start(order, by=request.user, roles=request.roles)
+
+
+class PartView(OrderAction):
+    form_class, prefix, done = forms.PartForm, "part", "已领用材料（库房已出库）"
+
+    def perform(self, order, data, request):
+        if not can(request.roles, ADD, WorkOrderPart):
+            raise PermissionDenied("您的角色无权领用材料")
+        services.issue_part(order, by=request.user, roles=request.roles, warehouse=data["warehouse"],
+                            item=data["item"], quantity=data["quantity"])
+
+
+class FinishView(OrderAction):
+    form_class, prefix, done = forms.FinishForm, "finish", "已完工，等待报修人验收"
+
+    def perform(self, order, data, request):
+        services.finish(order, by=request.user, roles=request.roles, work_done=data["work_done"],
+                        labour_hours=data["labour_hours"], outsourced_cost=data.get("outsourced_cost") or 0,
+                        invoice_number=data.get("invoice_number", ""))
+
+
+class VerifyView(OrderAction):
+    prefix, done = "verify", "已验收签字"
+
+    def perform(self, order, data, request):
+        services.verify(order, by=request.user, roles=request.roles)
+
+
+class ReopenView(OrderAction):
+    form_class, prefix, done = forms.ReasonForm, "reopen", "已退回返修"
+
+    def perform(self, order, data, request):
+        services.reopen(order, by=request.user, roles=request.roles, reason=data["reason"])
+
+
+class CancelView(OrderAction):
+    form_class, prefix, done = forms.ReasonForm, "cancel", "已取消"
+
+    def perform(self, order, data, request):
+        services.cancel(order, by=request.user, roles=request.roles, reason=data["reason"])
+
+
+# --- board and my jobs ----------------------------------------------------------------------
+
+
+class BoardView(SchoolScopedMixin, View):
+    """The director's dispatch board: open orders, urgent and oldest first, overdue in red."""
+
+    model = "maintenance.board"
+
+    def get_queryset(self):  # not a model page
+        return WorkOrder.objects.filter(school=self.request.school)
+
+    def get(self, request):
+        now = timezone.now()
+        orders = list(self.get_queryset().filter(status__in=OPEN).select_related(*ORDER_RELATED)
+                      .order_by("-urgency", "reported_at", "pk")[:200])
+        # urgency "urgent" > "normal" alphabetically, so -urgency puts urgent first
+        for o in orders:
+            o.is_overdue = o.overdue(now)
+            o.age = o.age_days(now)
+        columns = [(label, [o for o in orders if o.status == s]) for s, label in (
+            (Status.SUBMITTED, "待派单"), (Status.ASSIGNED, "已派单"), (Status.IN_PROGRESS, "维修中"))]
+        done = self.get_queryset().filter(status=Status.DONE).count()
+        return render(request, "maintenance/board.html", {
+            "columns": columns, "orders": orders, "overdue": sum(o.is_overdue for o in orders),
+            "awaiting_verification": done, "assign_form": forms.AssignForm(school=request.school, prefix="assign"),
+            "school": request.school, "urgent": Urgency.URGENT})
+
+
+class MyJobsView(SchoolScopedMixin, View):
+    """The worker's phone view: his open orders and today's checks."""
+
+    model = "maintenance.myjobs"
+
+    def get(self, request):
+        from ..choices import TaskStatus
+        from ..models import PreventiveTask
+
+        school, user = request.school, request.user
+        orders = list(WorkOrder.objects.filter(school=school, worker__user=user, status__in=OPEN)
+                      .select_related(*ORDER_RELATED).order_by("-urgency", "reported_at"))
+        now = timezone.now()
+        for o in orders:
+            o.is_overdue = o.overdue(now)
+        tasks = (PreventiveTask.objects.filter(school=school, status=TaskStatus.OPEN,
+                                               due_on__lte=timezone.localdate())
+                 .select_related("plan").order_by("due_on"))
+        if not sees_all(request.roles):
+            tasks = tasks.filter(plan__assignee__user=user) | tasks.filter(plan__assignee__isnull=True)
+        return render(request, "maintenance/my_jobs.html", {
+            "orders": orders, "tasks": list(tasks[:50]),
+            "finish_forms": {o.pk: forms.FinishForm(prefix="finish") for o in orders}})
+
+
+urlpatterns = [
+    path("orders/", WorkOrderListView.as_view(), name="workorder_list"),
+    path("orders/add/", WorkOrderEditView.as_view(), name="workorder_add"),
+    path("orders/<int:pk>/", WorkOrderDetailView.as_view(), name="workorder_detail"),
+    path("orders/<int:pk>/edit/", WorkOrderEditView.as_view(), name="workorder_edit"),
+    path("orders/<int:pk>/delete/", type("WorkOrderDeleteView", (VisibleOrdersMixin, ObjectDeleteView), {
+        "model": WorkOrder}).as_view(), name="workorder_delete"),
+    path("orders/<int:pk>/print/", WorkOrderPrintView.as_view(), name="workorder_print"),
+    path("orders/<int:pk>/assign/", AssignView.as_view(), name="workorder_assign"),
+    path("orders/<int:pk>/start/", StartView.as_view(), name="workorder_start"),
+    path("orders/<int:pk>/part/", PartView.as_view(), name="workorder_part"),
+    path("orders/<int:pk>/finish/", FinishView.as_view(), name="workorder_finish"),
+    path("orders/<int:pk>/verify/", VerifyView.as_view(), name="workorder_verify"),
+    path("orders/<int:pk>/reopen/", ReopenView.as_view(), name="workorder_reopen"),
+    path("orders/<int:pk>/cancel/", CancelView.as_view(), name="workorder_cancel"),
+    path("board/", BoardView.as_view(), name="board"),
+    path("my-jobs/", MyJobsView.as_view(), name="my_jobs"),
+]
