@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "houqin.core",
     "houqin.assets",
+    "houqin.maintenance",
+    "houqin.stock",
+    "houqin.procurement",
 ]
 
 MIDDLEWARE = [
@@ -211,7 +214,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets used by several serializers under the same field name need a fixed name.
-    "ENUM_NAME_OVERRIDES": {"ApprovalStatusEnum": "houqin.core.choices.ApprovalStatus"},
+    "ENUM_NAME_OVERRIDES": {"ApprovalStatusEnum": "houqin.core.choices.ApprovalStatus",
+                            "StockItemCategoryEnum": "houqin.stock.choices.ItemCategory",
+                            "RepairCategoryEnum": "houqin.maintenance.choices.Category"},
 }
 
 SILENCED_SYSTEM_CHECKS = []

@@ -6,5 +6,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("houqin.core.api.urls")),
     path("assets/", include("houqin.assets.urls")),
+    path("stock/", include("houqin.stock.urls")),
+    path("procurement/", include("houqin.procurement.urls")),
+    path("maintenance/", include("houqin.maintenance.urls")),
     path("", include("houqin.core.urls")),
 ]

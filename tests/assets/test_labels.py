@@ -132,7 +132,8 @@ def test_scan_page_offers_repair_and_stocktake(world, monkeypatch):
     client = world.client(Role.TEACHER)
     html = client.get(scan_url(asset.tag)).content.decode()
     assert asset.tag in html and asset.name in html and asset.room.name in html and "在用" in html
-    assert "维修模块上线后可直接报修" in html and "盘点（" not in html
+    repair = reverse("maintenance:workorder_add") + f"?asset={asset.pk}"
+    assert f'href="{repair}"' in html and "盘点（" not in html  # 报修 with the asset filled in
     stocktake = open_stocktake(world)
     html = client.get(scan_url(asset.tag)).content.decode()
     try:

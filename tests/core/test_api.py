@@ -45,6 +45,8 @@ from ..factories import (
     SchoolClassFactory,
     TermFactory,
 )
+from ..procurement.test_api import schema_sample_ids as procurement_sample_ids
+from ..stock.test_api import schema_sample_ids as stock_sample_ids
 
 TOKEN_URL = f"{API}auth/token/"
 
@@ -468,6 +470,8 @@ def sample_ids(world):
         "approvals": purchase(world).pk,
         "notifications": services.notify([director], school=a, title="测试")[0].pk,
         **asset_sample_ids(world),
+        **stock_sample_ids(world),
+        **procurement_sample_ids(world),
     }
 
 

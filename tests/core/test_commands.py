@@ -121,11 +121,12 @@ def test_tick_twice_notifies_once(demo):
 
 
 def test_tick_date_and_only(demo):
+    before = Notification.objects.count()  # the demo's approvals already notified their signers
     run("tick", "--date", (timezone.localdate() + datetime.timedelta(days=3650)).isoformat(),
         "--only", "certificates")
     later = Notification.objects.count()
     # Ten years on every certificate has expired: one notification per certificate and manager.
-    assert later == Certificate.objects.count() * 2
+    assert later - before == Certificate.objects.count() * 2
     with pytest.raises(CommandError):
         run("tick", "--only", "no-such-task")
     with pytest.raises(CommandError):

@@ -14,6 +14,12 @@ from houqin.core.tenancy import schools_for
 
 from .. import contracts
 from ..assets import test_pages as assets_test_pages  # noqa: F401  (registers the assets page contracts)
+from ..maintenance import test_api as maintenance_test_api  # noqa: F401  (registers its API contracts)
+from ..maintenance import test_pages as maintenance_test_pages  # noqa: F401  (registers its page contracts)
+from ..procurement import test_api as procurement_test_api  # noqa: F401  (registers its API contracts)
+from ..procurement import test_pages as procurement_test_pages  # noqa: F401  (registers its page contracts)
+from ..stock import test_api as stock_test_api  # noqa: F401  (registers the stock API contracts)
+from ..stock import test_pages as stock_test_pages  # noqa: F401  (registers the stock page contracts)
 from . import test_pages  # noqa: F401  (registers the page contracts)
 
 # School-owned models without their own list pages or endpoints, and where they are covered.
@@ -32,6 +38,16 @@ COVERED_ELSEWHERE = {
                    "(list scoped, other school's 404 per role) and test_action_* (return: 403, 404, nothing written)",
     "assets.compensation": "made by the damage action: assets/test_pages.test_child_list_and_detail, test_action_*",
     "assets.scraprequest": "made by the scrap action: assets/test_pages.test_child_list_and_detail, test_action_*",
+    "maintenance.workorderevent": "append-only log written by maintenance.services, read with its scoped order: "
+                                  "maintenance/test_services.test_event_log_is_append_only, "
+                                  "test_api.test_work_order_steps",
+    "maintenance.workorderpart": "made by the order's parts step in the stock issue's transaction: "
+                                 "maintenance/test_services.test_full_life_with_parts, "
+                                 "test_api.test_parts_through_the_api",
+    "maintenance.preventivetask": "made by houqin tick, no add/edit page: maintenance/test_preventive."
+                                  "test_task_pages_are_scoped (list scoped, other school's 404) + API contract",
+    "maintenance.maintenancerecord": "append-only, made by the equipment's record action: "
+                                     "maintenance/test_equipment.test_record_page (403, other school's 404)",
     "exampleapp.voucher": "test-only model",
     "exampleapp.cashentry": "test-only model",
 }

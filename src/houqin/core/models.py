@@ -476,6 +476,7 @@ class Holiday(models.Model):
     date = models.DateField("日期", unique=True)
     name = models.CharField("节日", max_length=50)
     workday = models.BooleanField("调休上班", default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "节假日"
