@@ -18,6 +18,7 @@ from houqin.procurement.models import (
     Supplier,
     Voucher,
 )
+from houqin.stock.choices import ItemCategory
 from houqin.stock.models import Movement
 from tests.stock.factories import ItemFactory, WarehouseFactory
 
@@ -62,8 +63,11 @@ class TestDesignationApi(ApiContract):
         return self.factory(supplier=f.SupplierFactory(school=world.schools[school]), **kwargs)
 
     def valid_payload(self, world):
-        Designation.objects.filter(school=world.schools["a"], category="sports").delete()
-        return {"category": "sports", "supplier": f.SupplierFactory(school=world.schools["a"]).pk,
+        # a category school a has no designated supplier for yet (one per category); never
+        # delete one, which may be the very row a full update is about to write
+        taken = set(Designation.objects.filter(school=world.schools["a"]).values_list("category", flat=True))
+        free = next(c for c in ItemCategory.values if c not in taken)
+        return {"category": free, "supplier": f.SupplierFactory(school=world.schools["a"]).pk,
                 "since": "2026-09-01"}
 
     def edit_payload(self, world, obj):

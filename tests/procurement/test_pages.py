@@ -23,6 +23,7 @@ from houqin.procurement.models import (
     Supplier,
     Voucher,
 )
+from houqin.stock.choices import ItemCategory
 from houqin.stock.models import Movement
 from tests.stock.factories import ItemFactory, WarehouseFactory
 
@@ -74,8 +75,10 @@ class TestDesignationPages(PagesContract):
         return self.factory(supplier=f.SupplierFactory(school=world.schools[school]), **kwargs)
 
     def valid_form(self, world):
-        Designation.objects.filter(school=world.schools["a"], category="sports").delete()
-        return {"category": "sports", "supplier": f.SupplierFactory(school=world.schools["a"]).pk,
+        # a category school a has no designated supplier for yet (one per category)
+        taken = set(Designation.objects.filter(school=world.schools["a"]).values_list("category", flat=True))
+        free = next(c for c in ItemCategory.values if c not in taken)
+        return {"category": free, "supplier": f.SupplierFactory(school=world.schools["a"]).pk,
                 "since": "2026-09-01"}
 
     def edit_form(self, world, obj):
