@@ -368,8 +368,9 @@ def complete_task(task, *, by, results):
     item marked faulty opens a work order (category `其他` unless given)."""
     from .choices import Category, TargetKind
 
-    task = PreventiveTask.objects.select_for_update().select_related("plan", "school", "plan__equipment").get(
-        pk=task.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the equipment
+    task = (PreventiveTask.objects.select_for_update(of=("self",))
+            .select_related("plan", "school", "plan__equipment").get(pk=task.pk))
     if task.status != TaskStatus.OPEN:
         raise ValidationError("该巡检任务已完成")
     items = task.plan.items()
