@@ -58,3 +58,21 @@ def test_stale_edit_is_refused(world):
     assert "已被他人修改" in response.content.decode()
     room.refresh_from_db()
     assert room.name == "科学实验室一"
+
+
+def test_history_shows_choice_labels_and_related_names_not_stored_values(world, django_assert_max_num_queries):
+    from houqin.core.views.generic import history_rows
+    from tests.factories import PersonFactory
+
+    school = world.schools["a"]
+    room = RoomFactory(school=school, name="音乐室", kind="function")
+    for n in range(6):  # six edits: the related names are still fetched in one query per model
+        room.responsible = PersonFactory(school=school, name=f"管理员{n}")
+        room.kind = "office" if n % 2 else "function"
+        room.save()
+    with django_assert_max_num_queries(3):
+        rows = history_rows(room)
+    changes = [change for _record, row in rows for change in row]
+    assert ("负责人", "管理员4", "管理员5") in changes
+    assert ("类型", "功能室", "办公室") in changes
+    assert ("负责人", "—", "管理员0") in changes

@@ -137,20 +137,57 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
 
 
 def history_rows(obj, limit=50):
-    """(record, [(field label, old, new)]) newest first; diffs computed in Python, no query per row."""
+    """(record, [(field label, old, new)]) newest first, values as people read them (choice
+    labels, the related object's name, 是/否). Diffs are computed in Python and related objects
+    fetched with one query per related model, not per row."""
     if not hasattr(obj, "history"):
         return []
     records = list(obj.history.select_related("history_user")[: limit + 1])
-    labels = {f.attname: f.verbose_name for f in obj._meta.concrete_fields}
-    labels.update({f.name: f.verbose_name for f in obj._meta.concrete_fields})
-    rows = []
+    fields = {f.name: f for f in obj._meta.concrete_fields}
+    fields.update({f.attname: f for f in obj._meta.concrete_fields})
+    diffs = []
     for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
-            diff = newer.diff_against(older, excluded_fields=["updated_at"])
-            changes = [(labels.get(c.field, c.field), c.old, c.new) for c in diff.changes]
-        rows.append((newer, changes))
+            changes = newer.diff_against(older, excluded_fields=["updated_at"]).changes
+        diffs.append((newer, changes))
+    related = _related_names(fields, [c for _record, changes in diffs for c in changes])
+    rows = []
+    for record, changes in diffs:
+        rows.append((record, [(_label(fields, c.field), _shown(fields.get(c.field), c.old, related),
+                               _shown(fields.get(c.field), c.new, related)) for c in changes]))
     return rows
+
+
+def _label(fields, name):
+    field = fields.get(name)
+    return field.verbose_name if field is not None else name
+
+
+def _related_names(fields, changes):
+    """{(model, pk): str(object)} for every foreign key value in the changes."""
+    wanted = {}
+    for change in changes:
+        field = fields.get(change.field)
+        if field is not None and field.is_relation:
+            model = field.related_model
+            wanted.setdefault(model, set()).update(v for v in (change.old, change.new) if v is not None)
+    return {(model, obj.pk): str(obj)
+            for model, pks in wanted.items() for obj in model._base_manager.filter(pk__in=pks)}
+
+
+def _shown(field, value, related):
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return value
+    if field.is_relation:
+        return related.get((field.related_model, value), f"#{value}（已删除）")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
 
 
 class ObjectEditView(SchoolScopedMixin, FormView):

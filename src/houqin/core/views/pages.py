@@ -65,9 +65,10 @@ def approval_detail(request, pk):
     else:
         why_not = ""
     signoffs = approval.signoffs.select_related("user")
+    subject = approval.subject  # the approver reads the request itself before signing
     return render(request, "core/approval_detail.html", {
         "approval": approval, "signoffs": signoffs, "signing_role": role, "why_not": why_not,
-        "form": SignForm(),
+        "form": SignForm(), "subject": subject, "subject_url": getattr(subject, "get_absolute_url", None),
     })
 
 
