@@ -59,8 +59,11 @@ class DesignationForm(SchoolForm):
 class RequestForm(SchoolForm):
     class Meta:
         model = PurchaseRequest
-        fields = ["title", "reason", "budget_line"]
+        fields = ["title", "reason", "budget_line", "off_designation_reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_off_designation_reason(self):
+        return (self.cleaned_data.get("off_designation_reason") or "").strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -110,6 +113,7 @@ class QuoteForm(StyledForm):
 class ChooseForm(StyledForm):
     quote = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="未选最低价的理由", max_length=300, required=False)
+    off_designation_reason = forms.CharField(label="非定点采购理由", max_length=300, required=False)
 
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)

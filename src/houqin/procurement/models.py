@@ -144,6 +144,9 @@ class PurchaseRequest(SchoolOwned):
     chosen_quote = models.ForeignKey("Quote", models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name="选定报价")
     choice_reason = models.CharField("未选最低价的理由", max_length=300, blank=True)
+    off_designation_reason = models.CharField(
+        "非定点采购理由", max_length=300, blank=True,
+        help_text="物品所属类别有定点供应商而不向其采购时必填，随申请送审批人审阅")
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     history = HistoricalRecords()

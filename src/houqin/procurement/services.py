@@ -21,6 +21,7 @@ from .models import (
     CENT,
     Acceptance,
     AcceptanceLine,
+    Designation,
     Licence,
     PurchaseOrder,
     PurchaseRequest,
@@ -77,9 +78,10 @@ def check_line(line, school):
 
 
 @transaction.atomic
-def create_request(school, *, by, title, reason, budget_line, lines):
+def create_request(school, *, by, title, reason, budget_line, lines, off_designation_reason=""):
     """A draft request with its lines (dicts of RequestLine fields); returns it."""
-    request = PurchaseRequest(school=school, requested_by=by, title=title, reason=reason, budget_line=budget_line)
+    request = PurchaseRequest(school=school, requested_by=by, title=title, reason=reason, budget_line=budget_line,
+                              off_designation_reason=(off_designation_reason or "").strip())
     _save_numbered(request, "CG")
     return set_lines(request, lines)
 
@@ -107,6 +109,62 @@ def set_lines(request, lines):
     return request
 
 
+# --- designated suppliers (定点采购) ------------------------------------------------------------
+
+
+class Designated:
+    """The designated supplier of one category on a request: `void` says why it does not bind
+    (the supplier cannot be ordered from: suspended, licence expired…), else None."""
+
+    def __init__(self, designation, today=None):
+        self.designation, self.category, self.supplier = designation, designation.category, designation.supplier
+        self.label = designation.get_category_display()
+        self.void = self.supplier.refusal(today=today, licences=list(self.supplier.licences.all()))
+
+    def __repr__(self):
+        return f"<Designated {self.category}: {self.supplier}{' void' if self.void else ''}>"
+
+
+def designations(request, today=None):
+    """The designated suppliers of the categories of the request's stock-item lines, in
+    category order (free-text lines have no category and are not bound)."""
+    categories = set(request.lines.filter(item__isnull=False).values_list("item__category", flat=True))
+    if not categories:
+        return []
+    rows = Designation.objects.filter(school_id=request.school_id, category__in=categories) \
+        .select_related("supplier").prefetch_related("supplier__licences").order_by("category")
+    return [Designated(d, today) for d in rows]
+
+
+def designation_problem(request, supplier=None, *, reason=None, designated=None):
+    """Why the request may not go to `supplier` (or, with no supplier, to any single supplier)
+    under the designations (定点采购), or None. A written reason (非定点采购理由) lifts the rule;
+    a void designation does not bind."""
+    reason = request.off_designation_reason if reason is None else reason
+    if (reason or "").strip():
+        return None
+    designated = designations(request) if designated is None else designated
+    binding = [d for d in designated if not d.void]
+    suppliers = {d.supplier.pk for d in binding}
+    if len(suppliers) > 1:
+        named = "、".join(f"“{d.label}”定点为“{d.supplier}”" for d in binding)
+        return (f"本申请的物品分属定点供应商不同的类别（{named}），不能向同一家供应商采购。"
+                "请按类别分开申请，或写明理由（非定点采购理由）")
+    if supplier is not None and binding and supplier.pk not in suppliers:
+        d = binding[0]
+        labels = "、".join(f"“{x.label}”" for x in binding)
+        return (f"{labels}类物品有定点供应商“{d.supplier}”，“{supplier}”不是定点供应商。"
+                f"须向“{d.supplier}”采购，或写明非定点采购理由")
+    return None
+
+
+def designated_supplier(request, designated=None):
+    """The one supplier the designations bind the request to, or None (none, void or several)."""
+    designated = designations(request) if designated is None else designated
+    suppliers = {d.supplier.pk: d.supplier for d in designated if not d.void}
+    return next(iter(suppliers.values())) if len(suppliers) == 1 else None
+
+
 def needs_quotes(request):
     return request.amount >= request.school.quote_threshold
 
@@ -131,8 +189,10 @@ def add_quote(request, *, by, supplier, amount, note=""):
 
 
 @transaction.atomic
-def choose_quote(request, *, by, quote, reason=""):
-    """Choose the supplier's quote; one that is not the cheapest needs a written reason."""
+def choose_quote(request, *, by, quote, reason="", off_designation_reason=""):
+    """Choose the supplier's quote; one that is not the cheapest needs a written reason, one
+    from another supplier than the designated one (定点) a reason for buying elsewhere (given
+    here or already on the request)."""
     request = _locked(request)
     if request.status != RequestStatus.DRAFT:
         raise ValidationError("只有草稿状态的申请可以选定报价")
@@ -145,8 +205,14 @@ def choose_quote(request, *, by, quote, reason=""):
     refusal = quote.supplier.refusal()
     if refusal:
         raise ValidationError(refusal)
+    off = (off_designation_reason or "").strip()
+    if off:
+        request.off_designation_reason = off
+    problem = designation_problem(request, quote.supplier)
+    if problem:
+        raise ValidationError(problem)
     request.chosen_quote, request.choice_reason = quote, reason if quote.amount > low.amount else ""
-    request.save(update_fields=["chosen_quote", "choice_reason", "updated_at"])
+    request.save(update_fields=["chosen_quote", "choice_reason", "off_designation_reason", "updated_at"])
     return request
 
 
@@ -167,6 +233,10 @@ def submit_problems(request):
             chosen = next(q for q in quotes if q.pk == request.chosen_quote_id)
             if chosen.amount > low.amount and not request.choice_reason.strip():
                 problems.append("所选报价不是最低价，须写明理由")
+    chosen = request.chosen_quote.supplier if request.chosen_quote_id else None
+    problem = designation_problem(request, chosen)
+    if problem:
+        problems.append(problem)
     return problems
 
 
@@ -182,8 +252,10 @@ def submit(request, *, by):
         raise ValidationError(problems)
     request.status, request.submitted_at = RequestStatus.PENDING, timezone.now()
     request.save(update_fields=["status", "submitted_at", "updated_at"])
-    approvals.request_approval(request, REQUEST.key, by=by, amount=request.amount,
-                               title=f"采购申请 {request.number} {request.title}（{request.amount} 元）")
+    title = f"采购申请 {request.number} {request.title}（{request.amount} 元）"
+    if request.off_designation_reason.strip():
+        title += f"【非定点采购，理由：{request.off_designation_reason.strip()}】"
+    approvals.request_approval(request, REQUEST.key, by=by, amount=request.amount, title=title)
     return request
 
 
@@ -229,7 +301,8 @@ def _check_food(request, supplier):
 def place_order(request, *, by, supplier=None, deliver_by=None, notes=""):
     """An order for an approved request, to the chosen quote's supplier (or, below the quote
     threshold, the supplier given). Refused when the supplier's licence has expired, it has
-    no valid food licence for food, or it is suspended."""
+    no valid food licence for food, or it is suspended, and when the request's categories have
+    a designated supplier (定点) other than it and the request gives no reason (非定点采购理由)."""
     request = _locked(request)
     if request.status != RequestStatus.APPROVED:
         raise ValidationError(f"采购申请当前状态为“{request.get_status_display()}”，批准后才能下单")
@@ -245,6 +318,9 @@ def place_order(request, *, by, supplier=None, deliver_by=None, notes=""):
     refusal = supplier.refusal()
     if refusal:
         raise ValidationError(refusal)
+    problem = designation_problem(request, supplier)
+    if problem:
+        raise ValidationError(problem)
     _check_food(request, supplier)
     order = PurchaseOrder(school=request.school, request=request, supplier=supplier, buyer=request.requested_by,
                           amount=quote.amount if quote else request.amount, deliver_by=deliver_by, notes=notes,

@@ -97,7 +97,8 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
     class Meta:
         model = PurchaseRequest
         fields = ["id", "school", "number", "title", "reason", "budget_line", "requested_by", "status", "amount",
-                  "lines", "quotes", "chosen_quote", "choice_reason", "created_at", "submitted_at", "updated_at"]
+                  "lines", "quotes", "chosen_quote", "choice_reason", "off_designation_reason", "created_at",
+                  "submitted_at", "updated_at"]
         read_only_fields = ["school", "number", "requested_by", "status", "amount", "chosen_quote", "choice_reason",
                             "created_at", "submitted_at", "updated_at"]
 
@@ -139,6 +140,9 @@ class ChooseInput(serializers.Serializer):
     quote = serializers.IntegerField(label="报价编号")
     reason = serializers.CharField(label="未选最低价的理由", max_length=300, required=False, allow_blank=True,
                                    default="")
+    off_designation_reason = serializers.CharField(
+        label="非定点采购理由", max_length=300, required=False, allow_blank=True, default="",
+        help_text="所选供应商不是该类别的定点供应商时必填（也可事先写在申请上）")
 
 
 class EmptyInput(serializers.Serializer):

@@ -119,14 +119,16 @@ class PurchaseRequestViewSet(NoDeleteViewSet):
                            note=data.get("note", ""))
         return self.done(obj, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="选定报价", description="不是最低价时须写明理由。", request=s.ChooseInput,
+    @extend_schema(summary="选定报价", description="不是最低价时须写明理由；不是定点供应商时须写明非定点采购理由。",
+                   request=s.ChooseInput,
                    responses=s.PurchaseRequestSerializer)
     @action(detail=True, methods=["post"])
     def choose(self, request, pk=None):
         obj = self.get_object()
         data = self.input(s.ChooseInput)
         quote = get_object_or_404(Quote, pk=data["quote"], request=obj)
-        services.choose_quote(obj, by=request.user, quote=quote, reason=data["reason"])
+        services.choose_quote(obj, by=request.user, quote=quote, reason=data["reason"],
+                              off_designation_reason=data["off_designation_reason"])
         return self.done(obj)
 
     @extend_schema(summary="提交审批", request=s.EmptyInput, responses=s.PurchaseRequestSerializer)
@@ -141,7 +143,8 @@ class PurchaseRequestViewSet(NoDeleteViewSet):
 @extend_schema(tags=["采购"])
 class PurchaseOrderViewSet(NoDeleteViewSet):
     """Orders (采购订单) from approved requests; refused when the supplier's licence has expired,
-    it lacks a food licence for food, or it is suspended."""
+    it lacks a food licence for food, or it is suspended, and when the request's goods have a
+    designated supplier (定点) other than it and the request gives no 非定点采购理由."""
 
     queryset = PurchaseOrder.objects.all()
     serializer_class = s.PurchaseOrderSerializer

@@ -5,23 +5,27 @@ Documents are created through their services (the add pages call them); the step
 (quote, choose, submit, sign, rate) are POST-only actions on the generic bases, refusals are
 shown as a message and write nothing."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count
-from django.http import HttpResponseRedirect
+from django.db.models import Avg, Count, DecimalField, F, Sum
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 
 from houqin.assets.views.assets import ActionView
 from houqin.core.approvals import signing_role
 from houqin.core.models import ApprovalRequest
 from houqin.core.rules import ADD, CHANGE, VIEW, can
-from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
+from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls, url_name
 
-from .. import filtersets, forms, services
+from .. import excel, filtersets, forms, services
 from ..choices import AcceptanceStatus, OrderStatus, RequestStatus, VoucherStatus
+from ..excel import Column
 from ..models import (
     Acceptance,
     AcceptanceLine,
@@ -46,13 +50,91 @@ def error_text(error):
     return "；".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "您无权进行此操作")
 
 
+# --- lists and their Excel exports -----------------------------------------------------------
+
+
+class ExportableListView(ObjectListView):
+    """A list page with an “导出Excel” link: the same rows (scope, filters, order) as an .xlsx
+    file at `<prefix>/export/`. The link follows the filters (it is swapped in with the table
+    when the filters change by HTMX)."""
+
+    template_name = "procurement/object_list.html"
+    export_columns = ()
+    export_related = ()  # select_related of the exported columns beyond the page's own
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["procurement/_object_table.html"]
+        return [self.template_name]
+
+    def export_queryset(self, qs):
+        return qs.select_related(*self.export_related) if self.export_related else qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = context["query"]
+        context["export_url"] = reverse(url_name(self.model, "export")) + (f"?{query}" if query else "")
+        return context
+
+
+def filter_summary(filterset):
+    """The filters in force, as “状态：已下单；查询：粉笔” for the export's subtitle."""
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        else:
+            shown = dict(getattr(field, "choices", ()) or ()).get(value, value)
+        parts.append(f"{field.label or name}：{shown}")
+    return "；".join(parts)
+
+
+class ListExportMixin:
+    """GET: the list view's queryset as an Excel file, read in chunks (one query)."""
+
+    def get(self, request, *args, **kwargs):
+        qs = self.export_queryset(self.get_queryset())
+        today = timezone.localdate()
+        label = self.model._meta.verbose_name
+        subtitle = "；".join(filter(None, [f"导出日期 {today:%Y-%m-%d}", filter_summary(self.filterset)]))
+        out = excel.list_workbook(f"{request.school.name} {label}", self.export_columns,
+                                  qs.iterator(chunk_size=2000), subtitle=subtitle)
+        return FileResponse(out, as_attachment=True, filename=f"{request.school.code}-{label}-{today:%Y%m%d}.xlsx",
+                            content_type=excel.XLSX)
+
+
+def export_view(list_view):
+    return type(f"{list_view.__name__}Export", (ListExportMixin, list_view), {}).as_view()
+
+
+def person(attr):
+    def get(row):
+        user = getattr(row, attr)
+        return str(user) if user is not None else ""
+    return get
+
+
 # --- suppliers, licences, designations, ratings -------------------------------------------
 
 
-class SupplierListView(ObjectListView):
+class SupplierListView(ExportableListView):
     model = Supplier
     filterset_class = filtersets.SupplierFilterSet
     columns = ("name", "admission", "food", "category_labels", "contact", "phone", "rating")
+    export_columns = (
+        Column("供应商名称", "name", width=24), Column("统一社会信用代码", "credit_code", width=22),
+        Column("准入状态", "admission"), Column("食品供应商", "food"),
+        Column("供应类别", lambda s: s.category_labels(), width=24), Column("联系人", "contact"),
+        Column("联系电话", "phone", width=14), Column("地址", "address", width=30),
+        Column("平均评分", lambda s: None if s.rating is None else Decimal(str(s.rating)).quantize(Decimal("0.1")),
+               "number"),
+        Column("备注", "notes", width=30),
+    )
 
     def get_queryset(self):
         return super().get_queryset().annotate(rating=Avg("ratings__score")).order_by("name")
@@ -76,11 +158,15 @@ class SupplierEditView(ObjectEditView):
     form_class = forms.SupplierForm
 
 
-class LicenceListView(ObjectListView):
+class LicenceListView(ExportableListView):
     model = Licence
     filterset_class = filtersets.LicenceFilterSet
     columns = ("supplier", "kind", "number", "expires_on")
     select_related = ("supplier",)
+    export_columns = (
+        Column("供应商", "supplier.name", width=24), Column("证照类型", "kind", width=16),
+        Column("证照编号", "number", width=22), Column("有效期至", lambda lic: lic.expires_on or "长期", "date"),
+    )
 
 
 class LicenceDetailView(ObjectDetailView):
@@ -93,10 +179,14 @@ class LicenceEditView(ObjectEditView):
     form_class = forms.LicenceForm
 
 
-class DesignationListView(ObjectListView):
+class DesignationListView(ExportableListView):
     model = Designation
     columns = ("category", "supplier", "since")
     select_related = ("supplier",)
+    export_columns = (
+        Column("物品类别", "category"), Column("定点供应商", "supplier.name", width=24),
+        Column("定点日期", "since", "date"),
+    )
 
 
 class DesignationDetailView(ObjectDetailView):
@@ -109,10 +199,15 @@ class DesignationEditView(ObjectEditView):
     form_class = forms.DesignationForm
 
 
-class RatingListView(ObjectListView):
+class RatingListView(ExportableListView):
     model = Rating
     columns = ("supplier", "order", "score", "comment", "by", "created_at")
     select_related = ("supplier", "order__supplier", "by")
+    export_columns = (
+        Column("供应商", "supplier.name", width=24), Column("订单号", "order.number", width=18),
+        Column("评分", "score", "number"), Column("评价", "comment", width=30), Column("评价人", person("by")),
+        Column("评价时间", "created_at", "datetime"),
+    )
 
 
 class RatingDetailView(ObjectDetailView):
@@ -127,11 +222,23 @@ class RatingEditView(ObjectEditView):
 # --- purchase requests -----------------------------------------------------------------------
 
 
-class PurchaseRequestListView(ObjectListView):
+class PurchaseRequestListView(ExportableListView):
     model = PurchaseRequest
     filterset_class = filtersets.PurchaseRequestFilterSet
     columns = ("number", "title", "amount", "status", "requested_by", "created_at")
     select_related = ("requested_by",)
+    export_related = ("chosen_quote__supplier",)
+    export_columns = (
+        Column("申请单号", "number", width=18), Column("采购事项", "title", width=24),
+        Column("申请理由", "reason", width=30), Column("经费来源/预算科目", "budget_line", width=18),
+        Column("申请人", person("requested_by")), Column("状态", "status", width=14),
+        Column("预算金额(元)", "amount", "money"),
+        Column("选定供应商", lambda r: r.chosen_quote.supplier.name if r.chosen_quote else "", width=24),
+        Column("选定报价(元)", lambda r: r.chosen_quote.amount if r.chosen_quote else None, "money"),
+        Column("未选最低价的理由", "choice_reason", width=24),
+        Column("非定点采购理由", "off_designation_reason", width=24),
+        Column("申请时间", "created_at", "datetime"), Column("提交时间", "submitted_at", "datetime"),
+    )
 
 
 class PurchaseRequestDetailView(ObjectDetailView):
@@ -139,7 +246,7 @@ class PurchaseRequestDetailView(ObjectDetailView):
     template_name = "procurement/purchaserequest_detail.html"
     select_related = ("requested_by", "chosen_quote__supplier")
     fields = ("number", "title", "reason", "budget_line", "requested_by", "status", "amount", "chosen_quote",
-              "choice_reason", "created_at", "submitted_at")
+              "choice_reason", "off_designation_reason", "created_at", "submitted_at")
 
     def get_context_data(self, **kwargs):
         request, roles, school = self.object, self.request.roles, self.request.school
@@ -147,18 +254,28 @@ class PurchaseRequestDetailView(ObjectDetailView):
         manage = can(roles, CHANGE, PurchaseRequest) and draft
         quotes = list(request.quotes.select_related("supplier").prefetch_related("supplier__licences"))
         low = services.cheapest(quotes)
+        designated = services.designations(request)
+        bound = {d.supplier.pk for d in designated if not d.void}
         for quote in quotes:
             quote.cheapest = low is not None and quote.amount == low.amount
             quote.refusal = quote.supplier.refusal(licences=list(quote.supplier.licences.all()))
+            quote.designated = quote.supplier_id in bound
+            quote.off_designation = bool(bound) and not quote.designated
         ordering = request.status == RequestStatus.APPROVED and can(roles, ADD, PurchaseOrder)
+        order_initial = {"request": request.pk}
+        if ordering and request.chosen_quote_id is None and not request.off_designation_reason.strip():
+            one = services.designated_supplier(request, designated)
+            if one is not None:
+                order_initial["supplier"] = one.pk
         context = super().get_context_data(
+            designations=designated,
             lines=request.lines.select_related("item", "asset_category", "room__building"),
             quotes=quotes, needs_quotes=services.needs_quotes(request),
             problems=services.submit_problems(request) if draft else [],
             quote_form=forms.QuoteForm(school=school, prefix="quote") if manage else None,
             manage=manage, approvals=approvals_of(request),
             orders=request.orders.select_related("supplier"),
-            order_form=forms.OrderForm(school=school, initial={"request": request.pk}) if ordering else None,
+            order_form=forms.OrderForm(school=school, initial=order_initial) if ordering else None,
             **kwargs,
         )
         context["edit_url"] = reverse("procurement:purchaserequest_edit", args=[request.pk]) if manage else None
@@ -184,12 +301,13 @@ class PurchaseRequestEditView(ObjectEditView):
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         lines = [{k: v for k, v in f.cleaned_data.items() if k not in ("id", "request", "DELETE")}
-                 for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
-                 and f.cleaned_data]
+                 for f in formset.forms if (f.has_changed() or f.instance.pk) and not f.cleaned_data.get("DELETE")
+                 and f.cleaned_data]  # the existing lines are kept even when only the header was edited
         try:
             with transaction.atomic():
                 if self.object is None:
-                    fields = {k: form.cleaned_data[k] for k in ("title", "reason", "budget_line")}
+                    fields = {k: form.cleaned_data[k]
+                              for k in ("title", "reason", "budget_line", "off_designation_reason")}
                     obj = services.create_request(request.school, by=request.user, lines=lines, **fields)
                 else:
                     obj = services.set_lines(form.save(commit=False), lines)  # one save, one history row
@@ -220,7 +338,8 @@ class ChooseQuoteView(RequestAction):
 
     def perform(self, request, data, user):
         quote = get_object_or_404(Quote, pk=data["quote"], request=request)
-        return services.choose_quote(request, by=user, quote=quote, reason=data["reason"])
+        return services.choose_quote(request, by=user, quote=quote, reason=data["reason"],
+                                     off_designation_reason=data["off_designation_reason"])
 
 
 class SubmitRequestView(RequestAction):
@@ -233,11 +352,18 @@ class SubmitRequestView(RequestAction):
 # --- orders ------------------------------------------------------------------------------------
 
 
-class PurchaseOrderListView(ObjectListView):
+class PurchaseOrderListView(ExportableListView):
     model = PurchaseOrder
     filterset_class = filtersets.PurchaseOrderFilterSet
     columns = ("number", "supplier", "request", "amount", "status", "ordered_on", "buyer")
     select_related = ("supplier", "request", "buyer")
+    export_columns = (
+        Column("订单号", "number", width=18), Column("供应商", "supplier.name", width=24),
+        Column("采购申请", "request.number", width=18), Column("采购事项", "request.title", width=24),
+        Column("订单金额(元)", "amount", "money"), Column("状态", "status", width=14),
+        Column("下单日期", "ordered_on", "date"), Column("要求送货日期", "deliver_by", "date"),
+        Column("采购员", person("buyer")), Column("备注", "notes", width=30),
+    )
 
 
 class PurchaseOrderDetailView(ObjectDetailView):
@@ -294,11 +420,25 @@ class RateView(ActionView):
 # --- acceptances ---------------------------------------------------------------------------------
 
 
-class AcceptanceListView(ObjectListView):
+class AcceptanceListView(ExportableListView):
     model = Acceptance
     filterset_class = filtersets.AcceptanceFilterSet
     columns = ("order", "received_on", "warehouse", "status", "created_by")
     select_related = ("order__supplier", "warehouse", "created_by")
+    export_columns = (
+        Column("订单号", "order.number", width=18), Column("供应商", "order.supplier.name", width=24),
+        Column("到货日期", "received_on", "date"),
+        Column("入库仓库", lambda a: a.warehouse.name if a.warehouse else ""),
+        Column("随货发票号", "invoice_number", width=16), Column("状态", "status", width=12),
+        Column("合格货物金额(元)", lambda a: (a.x_value or Decimal("0")).quantize(Decimal("0.01")), "money",
+               width=16),
+        Column("登记人", person("created_by")), Column("验收说明", "note", width=30),
+    )
+
+    def export_queryset(self, qs):
+        """The value of the accepted goods summed in SQL (no query per row)."""
+        return super().export_queryset(qs).annotate(x_value=Sum(
+            F("lines__accepted") * F("lines__unit_price"), output_field=DecimalField(max_digits=24, decimal_places=4)))
 
 
 class AcceptanceDetailView(ObjectDetailView):
@@ -396,11 +536,21 @@ class SignAcceptanceView(AcceptanceAction):
 # --- vouchers ----------------------------------------------------------------------------------
 
 
-class VoucherListView(ObjectListView):
+class VoucherListView(ExportableListView):
     model = Voucher
     filterset_class = filtersets.VoucherFilterSet
     columns = ("invoice_number", "supplier", "invoice_date", "amount", "goods_value", "status")
     select_related = ("supplier",)
+    export_related = ("acceptance__order", "created_by", "handler", "acceptor", "auditor")
+    export_columns = (
+        Column("发票号码", "invoice_number", width=16), Column("供应商", "supplier.name", width=24),
+        Column("订单号", "acceptance.order.number", width=18), Column("开票日期", "invoice_date", "date"),
+        Column("报销金额(元)", "amount", "money"), Column("验收货物金额(元)", "goods_value", "money", width=16),
+        Column("差额(元)", "difference", "money"), Column("金额差异说明", "difference_reason", width=24),
+        Column("状态", "status", width=12), Column("填单人", person("created_by")),
+        Column("经手人", person("handler")), Column("验收人", person("acceptor")), Column("审核人", person("auditor")),
+        Column("审核时间", "auditor_at", "datetime"), Column("审核意见", "audit_comment", width=24),
+    )
 
 
 class VoucherDetailView(ObjectDetailView):
@@ -470,28 +620,36 @@ class SignVoucherView(ActionView):
 urlpatterns = [
     *crud_urls(Supplier, list_view=SupplierListView, detail_view=SupplierDetailView, edit_view=SupplierEditView,
                prefix="suppliers"),
+    path("suppliers/export/", export_view(SupplierListView), name="supplier_export"),
     *crud_urls(Licence, list_view=LicenceListView, detail_view=LicenceDetailView, edit_view=LicenceEditView,
                prefix="licences"),
+    path("licences/export/", export_view(LicenceListView), name="licence_export"),
     *crud_urls(Designation, list_view=DesignationListView, detail_view=DesignationDetailView,
                edit_view=DesignationEditView, prefix="designations"),
+    path("designations/export/", export_view(DesignationListView), name="designation_export"),
     *crud_urls(Rating, list_view=RatingListView, detail_view=RatingDetailView, edit_view=RatingEditView,
                prefix="ratings"),
+    path("ratings/export/", export_view(RatingListView), name="rating_export"),
     *crud_urls(PurchaseRequest, list_view=PurchaseRequestListView, detail_view=PurchaseRequestDetailView,
                edit_view=PurchaseRequestEditView, prefix="requests"),
+    path("requests/export/", export_view(PurchaseRequestListView), name="purchaserequest_export"),
     path("requests/<int:pk>/quote/", AddQuoteView.as_view(), name="purchaserequest_quote"),
     path("requests/<int:pk>/choose/", ChooseQuoteView.as_view(), name="purchaserequest_choose"),
     path("requests/<int:pk>/submit/", SubmitRequestView.as_view(), name="purchaserequest_submit"),
     *crud_urls(PurchaseOrder, list_view=PurchaseOrderListView, detail_view=PurchaseOrderDetailView,
                edit_view=PurchaseOrderEditView, prefix="orders"),
+    path("orders/export/", export_view(PurchaseOrderListView), name="purchaseorder_export"),
     path("orders/<int:pk>/print/", PurchaseOrderPrintView.as_view(), name="purchaseorder_print"),
     path("orders/<int:pk>/rate/", RateView.as_view(), name="purchaseorder_rate"),
     *crud_urls(Acceptance, list_view=AcceptanceListView, detail_view=AcceptanceDetailView,
                edit_view=AcceptanceEditView, prefix="acceptances"),
+    path("acceptances/export/", export_view(AcceptanceListView), name="acceptance_export"),
     path("acceptances/<int:pk>/line/", RecordLineView.as_view(), name="acceptance_line"),
     path("acceptances/<int:pk>/submit/", SubmitAcceptanceView.as_view(), name="acceptance_submit"),
     path("acceptances/<int:pk>/sign/", SignAcceptanceView.as_view(), name="acceptance_sign"),
     *crud_urls(Voucher, list_view=VoucherListView, detail_view=VoucherDetailView, edit_view=VoucherEditView,
                prefix="vouchers"),
+    path("vouchers/export/", export_view(VoucherListView), name="voucher_export"),
     path("vouchers/<int:pk>/print/", VoucherPrintView.as_view(), name="voucher_print"),
     path("vouchers/<int:pk>/sign/", SignVoucherView.as_view(), name="voucher_sign"),
 ]
