@@ -99,3 +99,19 @@ def count(school, *, warehouse=None, month=None, by=None):
     stock(school, warehouse=warehouse, by=by)
     return services.open_count(warehouse, by=by, month=month or datetime.date.today())
 
+
+
+def partly_issued(school, *, requested_by=None, ordered=Decimal("10"), issued=Decimal("4")):
+    """An approved requisition of 粉笔 × `ordered` (10 in stock at 5.00) of which `issued` went out."""
+    from houqin.core.approvals import sign
+    from houqin.core.models import ApprovalRequest
+
+    warehouse, chalk = WarehouseFactory(school=school), ItemFactory(school=school, name="粉笔")
+    stock(school, quantity=Decimal("10"), unit_cost=Decimal("5.00"), warehouse=warehouse, item=chalk)
+    req = requisition(school, requested_by=requested_by, warehouse=warehouse, lines=[(chalk, ordered, "")],
+                      submit=True)
+    approval = ApprovalRequest.objects.filter(object_id=req.pk, policy="stock.requisition").latest("pk")
+    sign(approval, by=person_user(school, Role.DIRECTOR), decision="approve")
+    services.issue_requisition(req, by=person_user(school, Role.KEEPER), quantities={req.lines.get().pk: issued})
+    req.refresh_from_db()
+    return req

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
 from houqin.core.approvals import sign
 from houqin.core.choices import Role
@@ -13,7 +14,18 @@ from houqin.stock.choices import CountStatus, RequisitionStatus
 from houqin.stock.models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 
 from ..api_contracts import API, ApiContract, api_client, assert_error
-from .factories import ItemFactory, WarehouseFactory, balance, batch, count, movement, requisition, stock
+from .factories import (
+    ItemFactory,
+    WarehouseFactory,
+    balance,
+    batch,
+    count,
+    food,
+    movement,
+    partly_issued,
+    requisition,
+    stock,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -176,3 +188,60 @@ def test_reverse_and_count_through_the_api(world):
     assert response.json()[0]["variance_value"] == "-2.50"
     assert keeper.post(f"{url}submit/", {}, format="json").json()["status"] == CountStatus.PENDING
     assert_error(api_client(world, Role.TEACHER).post(f"{url}cancel/", {}, format="json"), 403)
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.KEEPER, Role.ACCOUNTANT, Role.WORKER])
+def test_close_short_through_the_api(world, role):
+    req = partly_issued(world.schools["a"], requested_by=world.user(Role.TEACHER))
+    url = f"{API}requisitions/{req.pk}/close-short/"
+    client = api_client(world, role)
+    response = client.post(url, {"reason": "缺货，不再采购"}, format="json")
+    req.refresh_from_db()
+    if role == Role.WORKER:  # not his requisition: he does not see it
+        assert response.status_code == 404
+    elif role == Role.ACCOUNTANT:  # sees it, may not close it
+        assert_error(response, 403)
+    if role in (Role.WORKER, Role.ACCOUNTANT):
+        assert (req.status, req.closed_short_reason) == (RequisitionStatus.PARTLY_ISSUED, "")
+        return
+    assert response.status_code == 200, response.data
+    body = response.json()
+    assert (body["status"], body["closed_short_reason"], body["closed_short_by"]) == (
+        RequisitionStatus.ISSUED, "缺货，不再采购", world.user(role).pk)
+    assert_error(client.post(url, {"reason": "再结"}, format="json"))  # no longer partly issued
+
+
+def test_close_short_api_refuses_bad_input_other_schools_and_anonymous(world):
+    req = partly_issued(world.schools["a"], requested_by=world.user(Role.TEACHER))
+    keeper = api_client(world, Role.KEEPER)
+    url = f"{API}requisitions/{req.pk}/close-short/"
+    assert_error(keeper.post(url, {}, format="json"))
+    assert_error(keeper.post(url, {"reason": "  "}, format="json"))
+    assert_error(keeper.post(url, {"reason": "缺货", "lines": []}, format="json"))
+    assert_error(APIClient().post(url, {"reason": "缺货"}, format="json"), 401)
+    for other in ("b", "c"):
+        theirs = partly_issued(world.schools[other])
+        response = keeper.post(f"{API}requisitions/{theirs.pk}/close-short/", {"reason": "缺货"}, format="json")
+        assert response.status_code == 404
+        assert Requisition.objects.get(pk=theirs.pk).status == RequisitionStatus.PARTLY_ISSUED
+    req.refresh_from_db()
+    assert req.status == RequisitionStatus.PARTLY_ISSUED
+
+
+def test_count_lines_through_the_api_show_batches_and_late_arrivals(world):
+    a = world.schools["a"]
+    warehouse, rice = WarehouseFactory(school=a), food(a)
+    expiry = MONTH + datetime.timedelta(days=120)
+    stock(a, quantity=5, warehouse=warehouse, item=rice, batch_code="R1", expires_on=expiry)
+    keeper = api_client(world, Role.KEEPER)
+    pk = keeper.post(f"{API}stock-counts/", {"warehouse": warehouse.pk, "month": MONTH.isoformat()},
+                     format="json").json()["id"]
+    stock(a, quantity=2, warehouse=warehouse, item=rice, batch_code="R2", expires_on=expiry)
+    rows = keeper.get(f"{API}stock-counts/{pk}/lines/").json()
+    assert sorted((r["batch_code"], r["expires_on"], r["expected"]) for r in rows) == [
+        ("R1", expiry.isoformat(), "5.00"), ("R2", expiry.isoformat(), "2.00")]
+    line = next(r["id"] for r in rows if r["batch_code"] == "R1")
+    response = keeper.post(f"{API}stock-counts/{pk}/count/", {"lines": [{"line": line, "counted": "4"}]},
+                           format="json")
+    counted = next(r for r in response.json() if r["id"] == line)
+    assert (counted["variance"], counted["counted_at"] is not None) == ("-1.00", True)

@@ -12,9 +12,9 @@ from houqin.core.choices import Role
 from houqin.core.models import ApprovalRequest
 from houqin.stock import services
 from houqin.stock.choices import CountStatus, MovementKind
-from houqin.stock.models import Movement, StockCount
+from houqin.stock.models import Batch, Movement, StockCount
 
-from .factories import ItemFactory, WarehouseFactory, stock
+from .factories import ItemFactory, WarehouseFactory, food, stock
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -134,3 +134,168 @@ def test_cancel_and_open_again(world, store):
     services.cancel_count(count, by=keeper)
     again = services.open_count(warehouse, by=keeper, month=MONTH)
     assert StockCount.objects.filter(warehouse=warehouse).count() == 2 and again.status == CountStatus.OPEN
+
+
+# --- food: one line per batch ------------------------------------------------------------------
+
+
+def batches_match_balance(warehouse, item):
+    """Σ batch quantities == the balance quantity."""
+    held = warehouse.balances.get(item=item).quantity
+    return sum((b.quantity for b in Batch.objects.filter(warehouse=warehouse, item=item)), D("0")) == held
+
+
+@pytest.fixture
+def pantry(world):
+    """Rice in two batches (A: 10 at 100.00, expiring first; B: 5 at 100.00) and an empty batch."""
+    school, keeper = world.schools["a"], world.user(Role.KEEPER)
+    warehouse, rice = WarehouseFactory(school=school), food(school)
+    today = datetime.date.today()
+    stock(school, quantity=3, unit_cost=D("100.00"), warehouse=warehouse, item=rice, by=keeper, batch_code="E",
+          expires_on=today + datetime.timedelta(days=10))
+    services.issue(warehouse=warehouse, item=rice, quantity=3, by=keeper)  # batch E is empty now
+    stock(school, quantity=10, unit_cost=D("100.00"), warehouse=warehouse, item=rice, by=keeper, batch_code="A",
+          expires_on=today + datetime.timedelta(days=30))
+    stock(school, quantity=5, unit_cost=D("100.00"), warehouse=warehouse, item=rice, by=keeper, batch_code="B",
+          expires_on=today + datetime.timedelta(days=60))
+    return warehouse, rice
+
+
+def batch_lines(count):
+    return {(line.batch.code if line.batch_id else None): line for line in count.lines.select_related("batch")}
+
+
+def test_food_is_counted_batch_by_batch_and_adjusted_on_its_batches(world, pantry):
+    warehouse, rice = pantry
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    lines = batch_lines(count)
+    assert {code: line.expected for code, line in lines.items()} == {"A": D("10"), "B": D("5")}
+    services.count_line(lines["A"], by=keeper, counted=D("8"), note="受潮")
+    services.count_line(lines["B"], by=keeper, counted=D("6"))
+    sign(services.submit_count(count, by=keeper), by=world.user(Role.DIRECTOR), decision="approve")
+    adjustments = Movement.objects.filter(kind=MovementKind.ADJUSTMENT, item=rice)
+    assert sorted((m.batch.code, m.quantity, m.amount) for m in adjustments) == [
+        ("A", D("-2"), D("-200.00")), ("B", D("1"), D("100.00"))]
+    assert {b.code: b.quantity for b in Batch.objects.filter(item=rice)} == {"E": D("0"), "A": D("8"), "B": D("6")}
+    assert warehouse.balances.get(item=rice).quantity == D("14")
+    assert batches_match_balance(warehouse, rice)
+
+
+def test_stock_outside_the_batches_is_squared_by_the_count(world, pantry):
+    """A loss once posted without a batch (the old behaviour) left the batches above the
+    balance; the sheet shows the difference as its own line, counted 0, and the approval
+    brings the balance back to the sum of the batches."""
+    warehouse, rice = pantry
+    keeper = world.user(Role.KEEPER)
+    services.adjust(warehouse=warehouse, item=rice, delta=D("-2"), by=keeper, note="旧盘亏（无批次）")
+    assert not batches_match_balance(warehouse, rice)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    lines = batch_lines(count)
+    assert {code: line.expected for code, line in lines.items()} == {"A": D("10"), "B": D("5"), None: D("-2")}
+    with pytest.raises(ValidationError, match="批次以外的数量只能盘为 0"):
+        services.count_line(lines[None], by=keeper, counted=D("1"))
+    services.count_line(lines[None], by=keeper, counted=D("0"))
+    services.count_line(lines["A"], by=keeper, counted=D("0"))  # A was lost entirely: -10 on a balance of 13
+    services.count_line(lines["B"], by=keeper, counted=D("5"))
+    result = services.submit_count(count, by=keeper)  # 1,200.00 元: the principal signs too
+    sign(result, by=world.user(Role.DIRECTOR), decision="approve")
+    sign(result, by=world.user(Role.PRINCIPAL), decision="approve")
+    assert {b.code: b.quantity for b in Batch.objects.filter(item=rice)} == {"E": D("0"), "A": D("0"), "B": D("5")}
+    assert warehouse.balances.get(item=rice).quantity == D("5")
+    assert batches_match_balance(warehouse, rice)
+
+
+def test_a_batch_received_after_opening_gets_its_line(world, pantry):
+    warehouse, rice = pantry
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    for line in count.lines.all():
+        services.count_line(line, by=keeper, counted=line.expected)
+    stock(world.schools["a"], quantity=4, unit_cost=D("100.00"), warehouse=warehouse, item=rice, by=keeper,
+          batch_code="C")
+    with pytest.raises(ValidationError, match="还有 1 项未录入"):
+        services.submit_count(count, by=keeper)
+    line = batch_lines(count)["C"]
+    assert (line.expected, line.counted) == (D("4"), None)
+    services.count_line(line, by=keeper, counted=D("4"))
+    assert services.submit_count(count, by=keeper) is None  # 账实相符
+    assert batches_match_balance(warehouse, rice)
+
+
+# --- goods moving while the count is open ---------------------------------------------------------
+
+
+def test_an_issue_before_counting_is_not_a_loss(world, store):
+    warehouse, chalk, _tube, _paper = store
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    services.issue(warehouse=warehouse, item=chalk, quantity=2, by=keeper)  # 98 on the book now
+    enter(count, keeper, 粉笔=D("97"), 日光灯管=D("10"), 复印纸=D("0"))
+    line = lines_of(count)["粉笔"]
+    assert (line.expected, line.variance) == (D("98"), D("-1")) and line.counted_at is not None
+    sign(services.submit_count(count, by=keeper), by=world.user(Role.DIRECTOR), decision="approve")
+    assert warehouse.balances.get(item=chalk).quantity == D("97")  # what was counted
+    assert Movement.objects.get(kind=MovementKind.ADJUSTMENT).quantity == D("-1")
+
+
+def test_an_issue_after_counting_is_kept(world, store):
+    warehouse, chalk, _tube, _paper = store
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    enter(count, keeper, 粉笔=D("97"), 日光灯管=D("10"), 复印纸=D("0"))
+    services.issue(warehouse=warehouse, item=chalk, quantity=2, by=keeper)
+    # Saving the sheet again with the same figure keeps the book quantity of the counting.
+    services.count_line(lines_of(count)["粉笔"], by=keeper, counted=D("97"), note="破损")
+    line = lines_of(count)["粉笔"]
+    assert (line.expected, line.variance, line.note) == (D("100"), D("-3"), "破损")
+    sign(services.submit_count(count, by=keeper), by=world.user(Role.DIRECTOR), decision="approve")
+    assert warehouse.balances.get(item=chalk).quantity == D("95")  # counted 97 − 2 issued later
+
+
+def test_stock_arriving_after_opening_gets_a_line_and_must_be_counted(world, store):
+    warehouse = store[0]
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    enter(count, keeper, 粉笔=D("100"), 日光灯管=D("10"), 复印纸=D("0"))
+    stock(world.schools["a"], quantity=6, warehouse=warehouse, item=ItemFactory(school=world.schools["a"],
+                                                                                 name="扫把"), by=keeper)
+    with pytest.raises(ValidationError, match="还有 1 项未录入"):
+        services.submit_count(count, by=keeper)
+    assert lines_of(count)["扫把"].expected == D("6")
+    enter(count, keeper, 扫把=D("6"))
+    assert services.submit_count(count, by=keeper) is None
+
+
+def test_a_loss_beyond_what_is_left_refuses_the_whole_approval(world, store):
+    warehouse, chalk, tube, _paper = store
+    keeper, director = world.user(Role.KEEPER), world.user(Role.DIRECTOR)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    enter(count, keeper, 粉笔=D("30"), 日光灯管=D("11"), 复印纸=D("0"))  # -70 and +1
+    services.issue(warehouse=warehouse, item=chalk, quantity=60, by=keeper)  # 40 left
+    result = services.submit_count(count, by=keeper)
+    with pytest.raises(ValidationError, match="盘存调整无法入账.*“粉笔.*”盘亏 70盒，现有库存只有 40盒"):
+        sign(result, by=director, decision="approve")
+    count.refresh_from_db()
+    result.refresh_from_db()
+    assert (count.status, result.status, result.signoffs.count()) == (CountStatus.PENDING, "pending", 0)
+    assert not Movement.objects.filter(kind=MovementKind.ADJUSTMENT).exists()  # the surplus neither
+    assert (warehouse.balances.get(item=chalk).quantity, warehouse.balances.get(item=tube).quantity) == (
+        D("40"), D("10"))
+    sign(result, by=director, decision="reject", comment="盘点后已发出，请重新盘点")
+    count.refresh_from_db()
+    assert count.status == CountStatus.OPEN
+
+
+def test_a_batch_emptied_after_counting_refuses_the_approval(world, pantry):
+    warehouse, rice = pantry
+    keeper = world.user(Role.KEEPER)
+    count = services.open_count(warehouse, by=keeper, month=MONTH)
+    lines = batch_lines(count)
+    services.count_line(lines["A"], by=keeper, counted=D("4"))  # -6 on batch A
+    services.count_line(lines["B"], by=keeper, counted=D("5"))
+    services.issue(warehouse=warehouse, item=rice, quantity=8, by=keeper)  # first-expiring first: A has 2 left
+    with pytest.raises(ValidationError, match="批号A盘亏 6袋，该批次现只剩 2袋"):
+        sign(services.submit_count(count, by=keeper), by=world.user(Role.DIRECTOR), decision="approve")
+    assert not Movement.objects.filter(kind=MovementKind.ADJUSTMENT).exists()
+    assert batches_match_balance(warehouse, rice)

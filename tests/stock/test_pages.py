@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from houqin.core.approvals import sign
@@ -17,7 +18,18 @@ from houqin.stock.models import Batch, Item, Movement, Requisition, StockBalance
 
 from ..conftest import ALL_ROLES
 from ..contracts import PagesContract
-from .factories import ItemFactory, WarehouseFactory, balance, batch, count, food, movement, requisition, stock
+from .factories import (
+    ItemFactory,
+    WarehouseFactory,
+    balance,
+    batch,
+    count,
+    food,
+    movement,
+    partly_issued,
+    requisition,
+    stock,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -239,7 +251,7 @@ def test_a_requisition_from_request_to_signed_receipt(world):
 
 def test_requisition_actions_on_another_schools_requisition_are_404(world):
     theirs = requisition(world.schools["b"], submit=True)
-    for name in ("submit", "cancel", "issue", "waive", "confirm", "print"):
+    for name in ("submit", "cancel", "issue", "waive", "confirm", "close", "print"):
         client = world.client(Role.DIRECTOR)
         url = reverse(f"stock:requisition_{name}", args=[theirs.pk])
         response = client.get(url) if name == "print" else client.post(url)
@@ -262,6 +274,60 @@ def test_the_director_waives_the_old_item_on_the_page(world):
     assert last(director.post(url, {"waive-line": line.pk, "waive-reason": "旧灯管已碎"})) == "已批准免交旧物"
     line.refresh_from_db()
     assert line.old_waived_by == world.user(Role.DIRECTOR)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_close_short_on_the_page_per_role(world, role):
+    """部分发放后结案: the requester and the keepers (keeper, director, principal) close it;
+    another role is refused (or, not seeing the requisition, gets a 404); nothing changes."""
+    req = partly_issued(world.schools["a"], requested_by=world.user(Role.TEACHER))
+    client, url = world.client(role), reverse("stock:requisition_close", args=[req.pk])
+    allowed = role in (Role.TEACHER, Role.KEEPER, Role.DIRECTOR, Role.PRINCIPAL)
+    sees = allowed or role in (Role.ACCOUNTANT, Role.DISTRICT_OFFICER)
+    response = client.post(url, {"close-reason": "缺货，不再采购"})
+    req.refresh_from_db()
+    if not sees:
+        assert response.status_code in (403, 404)
+        assert req.status == RequisitionStatus.PARTLY_ISSUED
+        return
+    if not allowed:
+        assert "只有申请人或仓管员" in last(response)
+        assert (req.status, req.closed_short_reason) == (RequisitionStatus.PARTLY_ISSUED, "")
+        assert 'id="close-requisition"' not in client.get(req.get_absolute_url()).content.decode()
+        return
+    assert last(response) == "已结案：未发的物品不再发放，请申请人签收"
+    assert (req.status, req.closed_short_by, req.closed_short_reason) == (
+        RequisitionStatus.ISSUED, world.user(role), "缺货，不再采购")
+
+
+def test_close_short_through_the_page(world):
+    a = world.schools["a"]
+    req = partly_issued(a, requested_by=world.user(Role.TEACHER))
+    teacher, keeper = world.client(Role.TEACHER), world.client(Role.KEEPER)
+    url = reverse("stock:requisition_close", args=[req.pk])
+    page = keeper.get(req.get_absolute_url()).content.decode()
+    assert 'id="close-requisition"' in page and 'name="close-reason"' in page
+    assert 'id="issue-requisition"' in page  # the issue form is still there
+    assert 'id="close-requisition"' in teacher.get(req.get_absolute_url()).content.decode()
+    assert "结案原因" in last(keeper.post(url, {"close-reason": ""}))
+    req.refresh_from_db()
+    assert req.status == RequisitionStatus.PARTLY_ISSUED
+    assert last(keeper.post(url, {"close-reason": "缺货，不再采购"})) == "已结案：未发的物品不再发放，请申请人签收"
+    page = teacher.get(req.get_absolute_url()).content.decode()
+    assert "结案：缺货，不再采购" in page and 'id="confirm-requisition"' in page
+    assert 'id="close-requisition"' not in page and 'id="issue-requisition"' not in page
+    listed = teacher.get(reverse("stock:requisition_list")).content.decode()
+    assert "已发放待签收（结案：缺货，不再采购）" in listed
+    printed = teacher.get(reverse("stock:requisition_print", args=[req.pk])).content.decode()
+    assert "结案：缺货，不再采购" in printed
+    assert "只有部分发放" in last(keeper.post(url, {"close-reason": "再结"}))
+    assert last(teacher.post(reverse("stock:requisition_confirm", args=[req.pk]))) == "已签收"
+    theirs = partly_issued(world.schools["b"])
+    response = keeper.post(reverse("stock:requisition_close", args=[theirs.pk]), {"close-reason": "缺货"})
+    assert response.status_code == 404
+    assert Requisition.objects.get(pk=theirs.pk).status == RequisitionStatus.PARTLY_ISSUED
+    response = Client().post(reverse("stock:requisition_close", args=[theirs.pk]), {"close-reason": "缺货"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 # --- a monthly count through its pages ---------------------------------------------------------
@@ -304,3 +370,24 @@ def test_menu_pages_answer_every_role(world, role):
                  "stockcount_list", "warehouse_list", "receive", "transfer", "stockcount_add", "requisition_add"):
         assert client.get(reverse(f"stock:{name}")).status_code in (200, 403), name
 
+
+
+def test_the_count_sheet_lists_food_by_batch_and_adds_late_arrivals(world):
+    a = world.schools["a"]
+    warehouse, rice = WarehouseFactory(school=a), food(a)
+    expiry = datetime.date.today() + datetime.timedelta(days=40)
+    stock(a, quantity=5, warehouse=warehouse, item=rice, batch_code="RICE-0901", expires_on=expiry)
+    keeper = world.client(Role.KEEPER)
+    keeper.post(reverse("stock:stockcount_add"), {"warehouse": warehouse.pk, "month": MONTH.strftime("%Y-%m")})
+    count_ = StockCount.objects.get()
+    page = keeper.get(count_.get_absolute_url()).content.decode()
+    assert "批号 RICE-0901" in page and f"保质期至 {expiry:%Y-%m-%d}" in page
+    stock(a, quantity=3, warehouse=warehouse, item=rice, batch_code="RICE-0915", expires_on=expiry)
+    response = keeper.get(count_.get_absolute_url())
+    assert "批号 RICE-0915" in response.content.decode()
+    assert "已增加 1 项" in last(response)
+    assert count_.lines.count() == 2
+    # The accountant reads the sheet but does not change it.
+    stock(a, quantity=3, warehouse=warehouse, item=rice, batch_code="RICE-0920", expires_on=expiry)
+    assert world.client(Role.ACCOUNTANT).get(count_.get_absolute_url()).status_code == 200
+    assert count_.lines.count() == 2

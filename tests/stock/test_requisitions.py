@@ -237,3 +237,52 @@ def test_requester_sees_only_his_own(world, shelf):
     assert list(services.visible_requisitions(qs, world.user(Role.TEACHER), {Role.TEACHER})) == [mine]
     for role in (Role.KEEPER, Role.DIRECTOR, Role.PRINCIPAL, Role.ACCOUNTANT):
         assert set(services.visible_requisitions(qs, world.user(role), {role})) == {mine, theirs}
+
+
+# --- 部分发放后结案 ---------------------------------------------------------------------------
+
+
+def test_the_keeper_closes_a_partly_issued_requisition_short(world, shelf):
+    warehouse, chalk, _tube = shelf
+    teacher, keeper = world.user(Role.TEACHER), world.user(Role.KEEPER)
+    req = approved(world, requisition(world.schools["a"], requested_by=teacher, warehouse=warehouse,
+                                      lines=[(chalk, D("10"), "")], submit=True))
+    line = req.lines.get()
+    with pytest.raises(ValidationError, match="只有部分发放的领用单可以结案"):
+        services.close_short(req, by=keeper, reason="缺货")
+    services.issue_requisition(req, by=keeper, quantities={line.pk: D("4")})
+    for role in (Role.ACCOUNTANT, Role.WORKER, Role.BUYER):
+        with pytest.raises(PermissionDenied, match="只有申请人或仓管员"):
+            services.close_short(req, by=world.user(role), reason="缺货")
+    with pytest.raises(ValidationError, match="结案须写明原因"):
+        services.close_short(req, by=keeper, reason="  ")
+    req.refresh_from_db()
+    assert (req.status, req.closed_short_at, req.closed_short_reason) == (RequisitionStatus.PARTLY_ISSUED, None, "")
+    services.close_short(req, by=keeper, reason="缺货，本学期不再采购")
+    req.refresh_from_db()
+    assert (req.status, req.closed_short_by, req.closed_short_reason) == (
+        RequisitionStatus.ISSUED, keeper, "缺货，本学期不再采购")
+    assert req.closed_short_at is not None
+    assert req.status_label() == "已发放待签收（结案：缺货，本学期不再采购）"
+    # What was outstanding is no longer issuable; the requester signs for the 4 he got.
+    with pytest.raises(ValidationError, match="不能发放"):
+        services.issue_requisition(req, by=keeper, quantities={line.pk: D("1")})
+    with pytest.raises(ValidationError, match="只有部分发放"):
+        services.close_short(req, by=keeper, reason="再结一次")
+    services.confirm_receipt(req, by=teacher)
+    req.refresh_from_db()
+    assert req.status == RequisitionStatus.RECEIVED
+    assert warehouse.balances.get(item=chalk).quantity == D("96")
+    assert req.lines.get().issued == D("4")
+
+
+def test_the_requester_closes_his_own_short(world, shelf):
+    warehouse, chalk, _tube = shelf
+    teacher = world.user(Role.TEACHER)
+    req = approved(world, requisition(world.schools["a"], requested_by=teacher, warehouse=warehouse,
+                                      lines=[(chalk, D("3"), "")], submit=True))
+    services.issue_requisition(req, by=world.user(Role.KEEPER), quantities={req.lines.get().pk: D("1")})
+    services.close_short(req, by=teacher, reason="活动取消，不再需要")
+    req.refresh_from_db()
+    assert (req.status, req.closed_short_by) == (RequisitionStatus.ISSUED, teacher)
+    assert req.history.first().closed_short_reason == "活动取消，不再需要"

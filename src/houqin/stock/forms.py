@@ -159,6 +159,13 @@ class WaiveForm(StyledForm):
         super().__init__(*args, **kwargs)
 
 
+class CloseShortForm(StyledForm):
+    reason = forms.CharField(label="结案原因", max_length=200, help_text="如：缺货，不再采购；已不需要")
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class EmptyForm(forms.Form):
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,13 +156,16 @@ def return_to_stock(*, warehouse, item, quantity, by, person=None, source=None, 
 
 
 @transaction.atomic
-def adjust(*, warehouse, item, delta, by, source=None, note, on=None):
-    """A count variance (盘盈 +, 盘亏 -), priced at the average cost."""
+def adjust(*, warehouse, item, delta, by, source=None, note, on=None, batch=None):
+    """A count variance (盘盈 +, 盘亏 -), priced at the average cost. A batch-tracked item is
+    adjusted on one of its batches, so its batches keep summing to its balance."""
     if not note.strip():
         raise ValidationError("调整须写明原因")
+    if batch is not None and (batch.item_id != item.pk or batch.warehouse_id != warehouse.pk):
+        raise ValidationError("批次不属于该仓库的该物品")
     delta = Decimal(delta)
     return post(warehouse=warehouse, item=item, kind=MovementKind.ADJUSTMENT, quantity=delta, by=by, source=source,
-                note=note, on=on)
+                batch=batch, note=note, on=on)
 
 
 @transaction.atomic

@@ -198,6 +198,11 @@ class Requisition(SchoolOwned):
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     received_at = models.DateTimeField("签收时间", null=True, blank=True)
+    # 部分发放后结案: what is still outstanding will not be issued; the requester then signs.
+    closed_short_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name="结案人")
+    closed_short_at = models.DateTimeField("结案时间", null=True, blank=True)
+    closed_short_reason = models.CharField("结案原因", max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -211,6 +216,13 @@ class Requisition(SchoolOwned):
 
     def get_absolute_url(self):
         return reverse("stock:requisition_detail", args=[self.pk])
+
+    def status_label(self):
+        """The status, with the reason when it was closed short (部分发放后结案)."""
+        label = self.get_status_display()
+        return f"{label}（结案：{self.closed_short_reason}）" if self.closed_short_at else label
+
+    status_label.short_description = "状态"
 
 
 class RequisitionLine(models.Model):
@@ -240,7 +252,10 @@ class RequisitionLine(models.Model):
 
 
 class StockCount(SchoolOwned):
-    """A monthly count (月度盘存) of one warehouse: the book quantities are frozen when it opens."""
+    """A monthly count (月度盘存) of one warehouse. A line's book quantity is taken from the
+    live balance (or batch) when its counted quantity is entered, so goods issued or received
+    while the count is open do not distort the variance; lines are added for stock that
+    arrives after the count was opened."""
 
     warehouse = models.ForeignKey(Warehouse, models.PROTECT, related_name="counts", verbose_name="仓库")
     month = models.DateField("月份", help_text="该月第一天")
@@ -267,18 +282,28 @@ class StockCount(SchoolOwned):
 
 
 class StockCountLine(models.Model):
+    """One line of the count sheet: an item, or for a batch-tracked item (food) one batch. A
+    batch-tracked item's line without a batch is what the book holds outside any batch (it
+    should be none; counting it brings the balance back to the sum of its batches)."""
+
     count = models.ForeignKey(StockCount, models.CASCADE, related_name="lines", verbose_name="盘存单")
     item = models.ForeignKey(Item, models.PROTECT, related_name="+", verbose_name="物品")
-    expected = models.DecimalField("账面数量", **QTY)
+    batch = models.ForeignKey(Batch, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="批次")
+    expected = models.DecimalField("账面数量", **QTY, help_text="录入实盘数量时的账面数量")
     unit_cost = models.DecimalField("账面单价(元)", max_digits=14, decimal_places=4)
     counted = models.DecimalField("实盘数量", **QTY, null=True, blank=True,
                                   validators=[MinValueValidator(Decimal("0"))])
+    counted_at = models.DateTimeField("录入时间", null=True, blank=True)
     note = models.CharField("差异原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "盘存明细"
-        ordering = ["item__code"]
-        constraints = [models.UniqueConstraint(fields=["count", "item"], name="countline_unique_item")]
+        ordering = ["item__code", "batch__expires_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "item", "batch"], name="countline_unique_batch"),
+            models.UniqueConstraint(fields=["count", "item"], condition=Q(batch__isnull=True),
+                                    name="countline_unique_item"),
+        ]
 
     def __str__(self):
         return f"{self.item}: {self.expected} → {self.counted}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 
 from houqin.core import approvals
@@ -30,7 +30,7 @@ from .ledger import (  # noqa: F401
     reverse,
     transfer,
 )
-from .models import Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
+from .models import Batch, Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
 from .rules import KEEPERS
 
 # Roles that see every requisition of the school; anyone else sees only his own.
@@ -300,13 +300,34 @@ def _issue_line(requisition, line, quantity, returned, *, by, person, on):
 
 
 @transaction.atomic
+def close_short(requisition, *, by, reason):
+    """Close a partly issued requisition whose remaining goods will not come (部分发放后结案):
+    the keeper or the requester, with the reason. What is still outstanding is no longer
+    issued; the requisition becomes 已发放待签收 and the requester signs for what he got."""
+    requisition = _locked(requisition)
+    if requisition.requested_by_id != by.pk and not (roles_in(by, requisition.school) & KEEPERS):
+        raise PermissionDenied("只有申请人或仓管员（总务主任、校长）可以结案")
+    if requisition.status != RequisitionStatus.PARTLY_ISSUED:
+        raise ValidationError(f"领用单{requisition.get_status_display()}，只有部分发放的领用单可以结案")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "结案须写明原因（如：缺货、不再需要）"})
+    requisition.status = RequisitionStatus.ISSUED
+    requisition.closed_short_by, requisition.closed_short_at = by, timezone.now()
+    requisition.closed_short_reason = reason[:200]
+    requisition.save(update_fields=["status", "closed_short_by", "closed_short_at", "closed_short_reason",
+                                    "updated_at"])
+    return requisition
+
+
+@transaction.atomic
 def confirm_receipt(requisition, *, by):
     """The requester signs for what he received (签收); only he can."""
     requisition = _locked(requisition)
     if requisition.requested_by_id != by.pk:
         raise PermissionDenied("只有申请人本人可以签收")
     if requisition.status != RequisitionStatus.ISSUED:
-        raise ValidationError("物品全部发放后才能签收")
+        raise ValidationError("物品全部发放后才能签收（不再发放的可先结案）")
     requisition.status, requisition.received_at = RequisitionStatus.RECEIVED, timezone.now()
     requisition.save(update_fields=["status", "received_at", "updated_at"])
     return requisition
@@ -336,7 +357,8 @@ def cancel_requisition(requisition, *, by):
 @transaction.atomic
 def open_count(warehouse, *, by, month, note=""):
     """Open the count of a warehouse for a month: one line per item the warehouse holds or
-    has moved, with the book quantity and average cost frozen now."""
+    has moved this month, and for a batch-tracked item (food) one line per batch holding
+    stock. The book quantity of a line is taken again when its counted quantity is entered."""
     _require_role(by, warehouse.school, KEEPERS, "开始盘存")
     _check_warehouse(warehouse.school, warehouse)
     month = first_of_month(month)
@@ -345,12 +367,71 @@ def open_count(warehouse, *, by, month, note=""):
         raise ValidationError(f"{warehouse}{month:%Y年%m月}已有盘存单")
     count = StockCount.objects.create(school=warehouse.school, warehouse=warehouse, month=month, opened_by=by,
                                       note=note)
-    moved = Movement.objects.filter(warehouse=warehouse, occurred_on__gte=month).values("item_id")
-    balances = StockBalance.objects.filter(Q(quantity__gt=0) | Q(item_id__in=moved), warehouse=warehouse)
-    StockCountLine.objects.bulk_create(
-        StockCountLine(count=count, item_id=b.item_id, expected=b.quantity, unit_cost=b.unit_cost)
-        for b in balances)
+    sync_count_lines(count)
     return count
+
+
+def _book(warehouse, item, batch, balance=None):
+    """The live book quantity of a count line: the batch's, the item's balance, or for a
+    batch-tracked item's line without batch what the balance holds outside its batches."""
+    if batch is not None:
+        return Batch.objects.get(pk=batch.pk).quantity
+    if balance is None:
+        balance = StockBalance.objects.filter(warehouse=warehouse, item=item).first()
+    quantity = balance.quantity if balance else Decimal("0")
+    if item.tracks_batches:
+        in_batches = Batch.objects.filter(warehouse=warehouse, item=item).aggregate(total=Sum("quantity"))["total"]
+        quantity -= in_batches or Decimal("0")
+    return quantity
+
+
+@transaction.atomic
+def sync_count_lines(count):
+    """Bring an open sheet up to date with the ledger: add lines for items (and food batches)
+    that got stock since it was opened, refresh the book quantity and cost of lines not yet
+    counted, and drop uncounted lines of batches that are now empty. Counted lines keep the
+    book quantity of the moment they were counted. Returns the number of lines added."""
+    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
+    if count.status != CountStatus.OPEN:
+        return 0
+    warehouse = count.warehouse
+    balances = {b.item_id: b for b in StockBalance.objects.filter(warehouse=warehouse).select_related("item")}
+    moved = set(Movement.objects.filter(warehouse=warehouse, occurred_on__gte=count.month)
+                .values_list("item_id", flat=True).order_by().distinct())
+    batches = list(Batch.objects.filter(warehouse=warehouse, quantity__gt=0, item__tracks_batches=True))
+    in_batches = {}
+    for row in Batch.objects.filter(warehouse=warehouse).values("item_id").annotate(total=Sum("quantity")):
+        in_batches[row["item_id"]] = row["total"] or Decimal("0")
+    wanted = {}  # (item id, batch id or None) → (book quantity, unit cost)
+    for b in balances.values():
+        if not b.item.tracks_batches:
+            if b.quantity > 0 or b.item_id in moved:
+                wanted[(b.item_id, None)] = (b.quantity, b.unit_cost)
+            continue
+        outside = b.quantity - in_batches.get(b.item_id, Decimal("0"))
+        if outside:
+            wanted[(b.item_id, None)] = (outside, b.unit_cost)
+    for batch in batches:
+        b = balances.get(batch.item_id)
+        wanted[(batch.item_id, batch.pk)] = (batch.quantity, b.unit_cost if b else Decimal("0"))
+    existing = {(line.item_id, line.batch_id): line
+                for line in count.lines.select_for_update(of=("self",)).select_related("item")}
+    for key, line in existing.items():
+        if line.counted is not None:
+            continue
+        if key not in wanted and (line.batch_id is not None or line.item.tracks_batches):
+            line.delete()  # the batch was used up (or the book squared) before anyone counted it
+            continue
+        held = balances.get(line.item_id)
+        quantity, cost = wanted.get(key) or (held.quantity if held else Decimal("0"),
+                                             held.unit_cost if held else line.unit_cost)
+        if (line.expected, line.unit_cost) != (quantity, cost):
+            line.expected, line.unit_cost = quantity, cost
+            line.save(update_fields=["expected", "unit_cost"])
+    new = [StockCountLine(count=count, item_id=item_id, batch_id=batch_id, expected=quantity, unit_cost=cost)
+           for (item_id, batch_id), (quantity, cost) in wanted.items() if (item_id, batch_id) not in existing]
+    StockCountLine.objects.bulk_create(new)
+    return len(new)
 
 
 def _open_count(count):
@@ -362,17 +443,30 @@ def _open_count(count):
 
 @transaction.atomic
 def count_line(line, *, by, counted, note=None):
-    """Enter the counted quantity of one line (实盘数量)."""
+    """Enter the counted quantity of one line (实盘数量). The book quantity and cost are taken
+    from the live balance (or batch) now, so the variance is what was counted against what
+    the book held at this moment; entering the same quantity again changes only the note."""
     count = _open_count(line.count)
     _require_role(by, count.school, KEEPERS, "录入盘存数量")
     counted = Decimal(counted)
     if counted < 0:
         raise ValidationError({"counted": "实盘数量不能为负数"})
-    line = StockCountLine.objects.select_for_update().get(pk=line.pk)
-    line.counted = counted
+    line = StockCountLine.objects.select_for_update(of=("self",)).select_related("item", "batch").get(pk=line.pk)
+    fields = []
+    if line.counted is None or counted != line.counted:
+        if line.batch_id is None and line.item.tracks_batches and counted:
+            raise ValidationError({"counted": f"“{line.item}”按批次管理：批次以外的数量只能盘为 0，"
+                                              f"实物请按批次入库后再盘"})
+        balance = StockBalance.objects.select_for_update().filter(warehouse=count.warehouse, item=line.item).first()
+        line.expected = _book(count.warehouse, line.item, line.batch, balance)
+        line.unit_cost = balance.unit_cost if balance else line.unit_cost
+        line.counted, line.counted_at = counted, timezone.now()
+        fields = ["expected", "unit_cost", "counted", "counted_at"]
     if note is not None:
         line.note = note[:200]
-    line.save(update_fields=["counted", "note"])
+        fields.append("note")
+    if fields:
+        line.save(update_fields=fields)
     return line
 
 
@@ -382,13 +476,42 @@ def variance_value(count):
                      Decimal("0")))
 
 
+def _line_label(line):
+    return f"“{line.item}”批号{line.batch.code}" if line.batch_id else f"“{line.item}”"
+
+
 def _apply_count(count, approval, by):
+    """Post each line's variance (counted − book at counting) against today's balance, so
+    what was issued or received after counting stays. Surpluses first; a loss that would take
+    the balance (or batch) below zero refuses the whole approval and writes nothing."""
     count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
-    for line in count.lines.select_related("item"):
-        if line.variance:
-            kind = "盘盈" if line.variance > 0 else "盘亏"
-            adjust(warehouse=count.warehouse, item=line.item, delta=line.variance, by=by, source=count,
-                   note=f"{count.month:%Y年%m月}盘存{kind}" + (f"：{line.note}" if line.note else ""))
+    lines = [line for line in count.lines.select_related("item", "batch") if line.variance]
+    balances = {b.item_id: b for b in StockBalance.objects.select_for_update().filter(
+        warehouse=count.warehouse, item_id__in={line.item_id for line in lines})}
+    short, losses = [], {}
+    for line in lines:
+        if line.variance < 0:
+            losses.setdefault(line.item_id, []).append(line)
+        if line.batch_id and line.variance < 0:
+            batch = Batch.objects.select_for_update().get(pk=line.batch_id)
+            if batch.quantity + line.variance < 0:
+                short.append(f"{_line_label(line)}盘亏 {_fmt(-line.variance)}{line.item.unit}，"
+                             f"该批次现只剩 {_fmt(batch.quantity)}{line.item.unit}")
+    for item_id, item_losses in losses.items():
+        held = balances[item_id].quantity if item_id in balances else Decimal("0")
+        after = held + sum((line.variance for line in lines if line.item_id == item_id), Decimal("0"))
+        if after < 0:
+            item = item_losses[0].item
+            lost = -sum((line.variance for line in item_losses), Decimal("0"))
+            short.append(f"“{item}”盘亏 {_fmt(lost)}{item.unit}，现有库存只有 {_fmt(held)}{item.unit}")
+    if short:
+        raise ValidationError("盘存调整无法入账（盘点后已有出库）：" + "；".join(short) + "。请驳回后重新盘点。")
+    for line in sorted(lines, key=lambda line: -line.variance):
+        kind = "盘盈" if line.variance > 0 else "盘亏"
+        adjust(warehouse=count.warehouse, item=line.item, delta=line.variance, by=by, source=count,
+               batch=line.batch,
+               note=f"{count.month:%Y年%m月}盘存{kind}" + (f"（批号{line.batch.code}）" if line.batch_id else "")
+               + (f"：{line.note}" if line.note else ""))
     count.status = CountStatus.APPROVED
     count.save(update_fields=["status", "updated_at"])
 
@@ -409,13 +532,19 @@ COUNT = approvals.register(approvals.Policy(
 ))
 
 
-@transaction.atomic
 def submit_count(count, *, by):
     """Submit a fully counted sheet. Without variances it is closed at once; otherwise the
-    variances go to approval and become adjustment movements when approved. Returns the
-    approval or None."""
-    count = _open_count(count)
+    variances go to approval and become adjustment movements when approved. Lines for stock
+    that arrived since the sheet was shown are added first (and must then be counted).
+    Returns the approval or None."""
     _require_role(by, count.school, KEEPERS, "提交盘存")
+    sync_count_lines(count)
+    return _submit_count(count, by=by)
+
+
+@transaction.atomic
+def _submit_count(count, *, by):
+    count = _open_count(count)
     missing = count.lines.filter(counted__isnull=True).count()
     if missing:
         raise ValidationError(f"还有 {missing} 项未录入实盘数量")

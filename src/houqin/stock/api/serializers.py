@@ -137,9 +137,10 @@ class RequisitionSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Requisition
         fields = ["id", "school", "number", "warehouse", "requested_by", "requested_by_name", "department",
-                  "purpose", "status", "amount", "created_at", "submitted_at", "received_at", "lines"]
+                  "purpose", "status", "amount", "created_at", "submitted_at", "received_at", "closed_short_by",
+                  "closed_short_at", "closed_short_reason", "lines"]
         read_only_fields = ["school", "number", "requested_by", "status", "amount", "created_at", "submitted_at",
-                            "received_at"]
+                            "received_at", "closed_short_by", "closed_short_at", "closed_short_reason"]
 
     def validate(self, attrs):
         if attrs.get("lines") == [] or (self.instance is None and not attrs.get("lines")):
@@ -177,6 +178,10 @@ class IssueSerializer(StrictSerializer):
     lines = IssueLineSerializer(many=True, allow_empty=False)
 
 
+class CloseShortSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=200, help_text="结案原因（剩余物品不再发放：缺货、不再需要……）")
+
+
 class WaiveSerializer(StrictSerializer):
     line = serializers.IntegerField(min_value=1, help_text="领用明细 id")
     reason = serializers.CharField(max_length=200, help_text="免交旧物理由")
@@ -186,19 +191,24 @@ class WaiveSerializer(StrictSerializer):
 
 
 class StockCountLineSerializer(serializers.ModelSerializer):
+    """A line of the sheet: an item, or one batch of a batch-tracked item. `expected` is the
+    book quantity when `counted` was entered (`counted_at`); before that, today's."""
+
     item_name = serializers.CharField(source="item.__str__", read_only=True)
+    batch_code = serializers.CharField(source="batch.code", read_only=True, default=None)
+    expires_on = serializers.DateField(source="batch.expires_on", read_only=True, default=None)
     variance = serializers.DecimalField(**QTY, read_only=True, allow_null=True)
     variance_value = serializers.DecimalField(**QTY, read_only=True, allow_null=True)
 
     class Meta:
         model = StockCountLine
-        fields = ["id", "item", "item_name", "expected", "unit_cost", "counted", "note", "variance",
-                  "variance_value"]
+        fields = ["id", "item", "item_name", "batch", "batch_code", "expires_on", "expected", "unit_cost", "counted",
+                  "counted_at", "note", "variance", "variance_value"]
         read_only_fields = fields
 
 
 class StockCountSerializer(SchoolOwnedSerializer):
-    """A monthly count. Creating one opens it (the book quantities are frozen); only the note
+    """A monthly count. Creating one opens it (its lines are made); only the note
     is changed afterwards; counting and submitting are actions."""
 
     class Meta:
@@ -209,7 +219,7 @@ class StockCountSerializer(SchoolOwnedSerializer):
 
     def validate(self, attrs):
         if self.instance is not None:
-            # The warehouse and month are fixed once the book quantities are frozen: only the
+            # The warehouse and month are fixed once the sheet is made: only the
             # note is changed (a full PUT may repeat or omit them).
             return {"note": attrs["note"]} if "note" in attrs else {}
         for name in ("warehouse", "month"):

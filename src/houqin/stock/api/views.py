@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from houqin.core.api.base import SchoolScopedViewSetMixin
 from houqin.core.api.permissions import RolePermission
-from houqin.core.rules import VIEW, can
+from houqin.core.rules import CHANGE, VIEW, can
 
 from .. import filtersets, services
 from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
@@ -109,15 +109,17 @@ class MovementViewSet(ReadOnlyViewSet):
 
 class RequisitionViewSet(NoDeleteViewSet):
     """Requisitions (领用) with their lines: create (draft), `submit` to approval, the keeper
-    `issue`s (possibly in part), the director `waive-old`s, the requester `confirm`s (签收)
-    or `cancel`s. A requester sees only his own."""
+    `issue`s (possibly in part), the director `waive-old`s, the keeper or the requester
+    `close-short`s a partly issued one (部分发放后结案), the requester `confirm`s (签收) or
+    `cancel`s. A requester sees only his own."""
 
     queryset = Requisition.objects.all()
     serializer_class = s.RequisitionSerializer
     filterset_class = filtersets.RequisitionFilterSet
     select_related = ("requested_by",)
     prefetch_related = ("lines__item",)
-    action_rules = dict.fromkeys(("submit", "issue", "confirm", "cancel", "waive_old"), (VIEW, Requisition))
+    action_rules = dict.fromkeys(("submit", "issue", "confirm", "cancel", "waive_old", "close_short"),
+                                 (VIEW, Requisition))
 
     def get_queryset(self):
         request = self.request
@@ -153,6 +155,13 @@ class RequisitionViewSet(NoDeleteViewSet):
         services.waive_old(line, by=request.user, reason=data["reason"])
         return self.fresh(requisition)
 
+    @extend_schema(summary="部分发放后结案", request=s.CloseShortSerializer, responses=s.RequisitionSerializer)
+    @action(detail=True, methods=["post"], url_path="close-short")
+    def close_short(self, request, pk=None):
+        requisition = self.get_object()
+        data = self.input(s.CloseShortSerializer)
+        return self.fresh(services.close_short(requisition, by=request.user, reason=data["reason"]))
+
     @extend_schema(summary="签收", request=s.EmptySerializer, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
@@ -169,8 +178,10 @@ class RequisitionViewSet(NoDeleteViewSet):
 
 
 class StockCountViewSet(NoDeleteViewSet):
-    """Monthly counts (月度盘存): create opens one; `lines` lists them, `count` enters counted
-    quantities, `submit` sends the variances to approval, `cancel` abandons an open one."""
+    """Monthly counts (月度盘存): create opens one; `lines` lists them (adding lines for stock
+    that arrived since opening; a food item has one line per batch), `count` enters counted
+    quantities (the book quantity is taken at that moment), `submit` sends the variances to
+    approval, `cancel` abandons an open one."""
 
     queryset = StockCount.objects.all()
     serializer_class = s.StockCountSerializer
@@ -181,7 +192,9 @@ class StockCountViewSet(NoDeleteViewSet):
     @action(detail=True, pagination_class=None)
     def lines(self, request, pk=None):
         count = self.get_object()
-        return Response(s.StockCountLineSerializer(count.lines.select_related("item"), many=True).data)
+        if can(getattr(request, "roles", ()), CHANGE, StockCount):
+            services.sync_count_lines(count)  # stock that arrived since opening gets its line
+        return Response(s.StockCountLineSerializer(count.lines.select_related("item", "batch"), many=True).data)
 
     @extend_schema(summary="录入实盘数量", request=s.CountLinesSerializer,
                    responses=s.StockCountLineSerializer(many=True))
@@ -199,7 +212,7 @@ class StockCountViewSet(NoDeleteViewSet):
             for row in rows:
                 services.count_line(lines[row["line"]], by=request.user, counted=row["counted"],
                                     note=row.get("note"))
-        return Response(s.StockCountLineSerializer(count.lines.select_related("item"), many=True).data)
+        return Response(s.StockCountLineSerializer(count.lines.select_related("item", "batch"), many=True).data)
 
     @extend_schema(summary="提交盘存", request=s.EmptySerializer, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])

@@ -305,7 +305,7 @@ class RequisitionVisibleMixin:
 
 class RequisitionListView(RequisitionVisibleMixin, ObjectListView):
     filterset_class = filtersets.RequisitionFilterSet
-    columns = ("number", "purpose", "department", "requested_by", "warehouse", "amount", "status", "created_at")
+    columns = ("number", "purpose", "department", "requested_by", "warehouse", "amount", "status_label", "created_at")
     select_related = ("requested_by", "warehouse")
 
 
@@ -332,6 +332,7 @@ class RequisitionDetailView(RequisitionVisibleMixin, SchoolScopedMixin, DetailVi
                                            RequisitionStatus.REJECTED, RequisitionStatus.APPROVED),
             can_issue=issuing and is_keeper(request),
             can_confirm=mine and status == RequisitionStatus.ISSUED,
+            can_close=status == RequisitionStatus.PARTLY_ISSUED and (mine or is_keeper(request)),
             waive_lines=[line for line in lines if may_waive and line.item.old_for_new and not line.old_waived_by_id],
             **kwargs)
 
@@ -397,6 +398,15 @@ class RequisitionConfirmView(RequisitionAction):
 
     def perform(self, requisition, data, user):
         return services.confirm_receipt(requisition, by=user)
+
+
+class RequisitionCloseView(RequisitionAction):
+    """部分发放后结案: the keeper or the requester, with the reason."""
+
+    form_class, prefix, done = forms.CloseShortForm, "close", "已结案：未发的物品不再发放，请申请人签收"
+
+    def perform(self, requisition, data, user):
+        return services.close_short(requisition, by=user, reason=data["reason"])
 
 
 class RequisitionWaiveView(RequisitionAction):
@@ -471,7 +481,13 @@ class StockCountDetailView(SchoolScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         count = self.object
-        lines = list(count.lines.select_related("item"))
+        if count.status == CountStatus.OPEN and can(self.request.roles, CHANGE, StockCount):
+            # Stock that arrived since the sheet was opened gets its line; uncounted lines
+            # show today's book quantity.
+            added = services.sync_count_lines(count)
+            if added:
+                messages.info(self.request, f"开始盘存后有新入库：已增加 {added} 项，请一并盘点")
+        lines = list(count.lines.select_related("item", "batch"))
         editable = count.status == CountStatus.OPEN and can(self.request.roles, CHANGE, StockCount)
         variances = [line for line in lines if line.variance]
         return super().get_context_data(
@@ -495,7 +511,7 @@ class StockCountEnterView(CountAction):
 
     def perform(self, count, data, user):
         post, saved = self.request.POST, 0
-        for line in count.lines.select_related("item"):
+        for line in count.lines.select_related("item", "batch"):
             raw = post.get(f"counted_{line.pk}", "").strip()
             if not raw:
                 continue
@@ -551,6 +567,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/issue/", RequisitionIssueView.as_view(), name="requisition_issue"),
     path("requisitions/<int:pk>/waive/", RequisitionWaiveView.as_view(), name="requisition_waive"),
     path("requisitions/<int:pk>/confirm/", RequisitionConfirmView.as_view(), name="requisition_confirm"),
+    path("requisitions/<int:pk>/close/", RequisitionCloseView.as_view(), name="requisition_close"),
     path("counts/", StockCountListView.as_view(), name="stockcount_list"),
     path("counts/add/", StockCountAddView.as_view(), name="stockcount_add"),
     path("counts/<int:pk>/", StockCountDetailView.as_view(), name="stockcount_detail"),
