@@ -103,11 +103,12 @@ def test_faulty_item_opens_a_work_order_from_the_page(world):
     client = world.client(Role.WORKER)
     page = client.get(task.get_absolute_url())
     assert page.status_code == 200 and "教室灯管正常" in page.content.decode()
-    response = client.post(task.get_absolute_url(), {"faulty_0": "on", "note_0": "2楼走廊灯不亮",
-                                                     "category_0": "power"})
+    response = client.post(task.get_absolute_url(), {"fault-plan-0": "on", "note-plan": "2楼走廊灯不亮",
+                                                     "category-plan": "power"})
     assert response.status_code == 302
     task.refresh_from_db()
-    assert task.status == "done" and task.results[0] == {"item": "教室灯管正常", "ok": False, "note": "2楼走廊灯不亮"}
+    assert task.status == "done" and task.results[0] == {"target": "plan", "label": "整体", "item": "教室灯管正常",
+                                                         "ok": False, "note": "2楼走廊灯不亮"}
     order = WorkOrder.objects.get(task=task)
     assert order.category == "power" and order.reporter == world.user(Role.WORKER)
     assert client.post(task.get_absolute_url(), {}).status_code == 302  # done already: a message, nothing new
@@ -121,7 +122,7 @@ def test_task_pages_are_scoped(world):
     ids = {t.pk for t in client.get(reverse("maintenance:preventivetask_list")).context["object_list"]}
     assert ids == {mine.pk}
     assert client.get(theirs.get_absolute_url()).status_code == 404
-    assert client.post(theirs.get_absolute_url(), {"faulty_0": "on"}).status_code == 404
+    assert client.post(theirs.get_absolute_url(), {"fault-plan-0": "on"}).status_code == 404
     assert world.client(Role.TEACHER).get(mine.get_absolute_url()).status_code == 403
     assert world.client(Role.DISTRICT_OFFICER).get(mine.get_absolute_url()).status_code == 200
     assert client.post(reverse("maintenance:preventivetask_delete", args=[mine.pk])).status_code == 403

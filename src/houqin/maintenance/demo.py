@@ -1,28 +1,44 @@
 """Demo data of the maintenance app (`houqin demo`).
 
 Each demo school gets its terms (if it has none), the seeds' routine checks running (tasks of
-the last four weeks, the past ones done, one with a fault that opened a work order), a term of
-work orders in every state — among them the broken door of 六(3)班 and an order that was
-reopened — and its special equipment: 恩施市实验小学's 食堂电梯 with its maintenance contractor,
-a maintenance 19 days ago (past the 15-day interval), the annual inspection due in 25 days and
-the operator whose licence expired over a year ago (seed 000); 石台实验小学's boiler.
+the last four weeks, the past ones done, two with faults that opened work orders), a term of
+work orders in every state — among them the broken door of 六(3)班, an order that was
+reopened, and repairs that took parts from the 总务仓库 (合页, 水龙头, 开关面板, 螺丝 of the
+stock demo, issued through the same service as the page, so they appear in the stock ledger
+with the work order as their source) — and its special equipment: 恩施市实验小学's 食堂电梯
+with its maintenance contractor, a maintenance 19 days ago (past the 15-day interval), the
+annual inspection due in 25 days and the operator whose licence expired over a year ago (seed
+000); 石台实验小学's boiler.
+
+Some of the seeds' routine checks are given targets (the classrooms for 照明 and 电扇, the
+canteen for 燃气, the school's 体育器材 and 空调 by asset category), so the past checks are
+matrices of targets × items.
 
 Work orders go through the services (so events and notifications are real) and their times are
 then set back across the term. A second run finds the school's orders and writes none.
+
+The parts come from the stock demo's 总务仓库, so the stock step must run first. Demo steps run
+in the order their modules are imported and `houqin.maintenance` comes before `houqin.stock` in
+INSTALLED_APPS: importing the stock demo here registers its step before this one. Without the
+stock (or with too little of an item) the orders are made without parts.
 """
 
+import contextlib
 import datetime
 import random
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from houqin.core.choices import RoomKind
 from houqin.core.demo import demo_step
 from houqin.core.models import Notification, Person, Room, SchoolClass, Term
+from houqin.stock import demo as stock_demo  # registers the stock step first: the orders take its parts
 
-from . import services
-from .choices import EquipmentKind, RecordKind, Status, TaskStatus
+from . import services, targets
+from .choices import EquipmentKind, RecordKind, Status, TargetKind, TaskStatus
 from .models import PreventivePlan, PreventiveTask, SpecialEquipment, WorkOrder
 from .tick import create_due_tasks
 
@@ -44,6 +60,16 @@ REPAIRS = [
 # How the orders of a term end up: most verified, some still moving.
 STATES = ["verified"] * 18 + ["auto"] * 3 + ["reopened"] * 2 + ["done"] * 3 + ["in_progress"] * 2 + \
          ["assigned"] * 2 + ["submitted"] * 3 + ["cancelled"] * 2
+# Parts a repair of each category takes from the stock demo's 总务仓库: (item name, quantity).
+PARTS = {"door": ("合页", 2), "water": ("水龙头", 1), "power": ("开关面板", 1), "furniture": ("螺丝", 1)}
+# Targets of the seeds' routine checks in the demo: room kinds, or an asset category code.
+PLAN_TARGETS = {
+    "每周检查照明": [RoomKind.CLASSROOM],
+    "每月初检查电扇": [RoomKind.CLASSROOM],
+    "每周检查食堂燃气用具、电器、门窗": [RoomKind.CANTEEN],
+    "每周一检查大型玩具、体育器材": "B12",
+    "进入夏季前清洗空调": "B06",
+}
 CONTRACTOR = "恩施市鑫达水电维修部"
 ELEVATOR_CONTRACTOR = "恩施奥的斯电梯维保有限公司"
 
@@ -80,6 +106,7 @@ def _orders(demo, code, school):
     own_class = next((c for c in classes if c.head_teacher_id and c.head_teacher.user_id == teacher.pk),
                      classes[-1] if classes else None)
     offices = list(Room.objects.filter(school=school, kind="office").order_by("pk")[:5])
+    stock = _stock(school)
     n = len(STATES)
     for i, state in enumerate(STATES):
         category, description, where, urgency = REPAIRS[i % len(REPAIRS)]
@@ -107,6 +134,8 @@ def _orders(demo, code, school):
             if state in ("in_progress", "done", "verified", "auto", "reopened"):
                 services.start(order, by=director)
                 times["started_at"] = reported + datetime.timedelta(hours=2 + i % 5)
+                if state != "in_progress" and not outsourced and worker is not None:
+                    _parts(order, stock, by=worker.user, on=min(times["started_at"].date(), today))
             if state in ("done", "verified", "auto", "reopened"):
                 cost = Decimal(150 + 40 * (i % 5)) if outsourced else Decimal("0")
                 services.finish(order, by=director, work_done=f"已处理：{description.split('，')[0]}",
@@ -131,15 +160,70 @@ def _orders(demo, code, school):
                              verified_at__isnull=True).update(verified_at=_at(today, 8))
 
 
+def _stock(school):
+    """(the 总务仓库, {item name: item}) of the stock demo, or None when there is none."""
+    from houqin.stock.models import Item, Warehouse
+
+    warehouse = Warehouse.objects.filter(school=school, name=stock_demo.GENERAL).first()
+    if warehouse is None:
+        return None
+    names = [name for name, _quantity in PARTS.values()]
+    return warehouse, {i.name: i for i in Item.objects.filter(school=school, name__in=names, active=True)}
+
+
+def _parts(order, stock, *, by, on):
+    """The repair's parts through the page's service (a stock issue with the order as source);
+    skipped when the stock demo has not run or the item ran out."""
+    if stock is None or order.category not in PARTS:
+        return
+    warehouse, items = stock
+    name, quantity = PARTS[order.category]
+    if name not in items:
+        return
+    with contextlib.suppress(ValidationError):  # not enough in stock: repaired without parts
+        services.issue_part(order, by=by, roles=(), warehouse=warehouse, item=items[name], quantity=quantity, on=on)
+
+
+def _plan_targets(school, plans):
+    """Targets for the seeds' checks just installed (rooms by kind, or an asset category)."""
+    from houqin.assets.models import Category
+
+    for plan in plans:
+        spec = PLAN_TARGETS.get(plan.name)
+        if isinstance(spec, list):
+            rooms = list(Room.objects.filter(school=school, kind__in=spec))
+            if rooms:
+                plan.rooms.set(rooms)
+        elif spec:
+            category = Category.objects.filter(code=spec).first()
+            if category is not None:
+                plan.target_kind, plan.asset_category = TargetKind.ASSET_CATEGORY, category
+                plan.save(update_fields=["target_kind", "asset_category", "updated_at"])
+
+
 def _plans(demo, code, school):
-    """The past checks of the schedule done by the worker; one found a fault."""
+    """The past checks of the schedule done by the worker: one found two faulty items on one
+    target, one a fault on each of two targets, and the first check of an asset category one
+    faulty asset (a 篮球架 when there is one)."""
     worker_user = demo.user(f"{code}.worker")
     past = (PreventiveTask.objects.filter(school=school, status=TaskStatus.OPEN, due_on__lt=demo.today)
-            .select_related("plan").order_by("due_on"))
+            .select_related(*services.TASK_RELATED).order_by("due_on"))
+    first = not WorkOrder.objects.filter(school=school, task__isnull=False).exists()
+    asset_fault = not first
     for i, task in enumerate(past):
-        faulty = i == 2 and not WorkOrder.objects.filter(school=school, task__isnull=False).exists()
-        results = [{"item": item, "ok": not (faulty and j == 0), "note": "有松动，已报修" if faulty and j == 0 else "",
-                    "category": "other"} for j, item in enumerate(task.plan.items())]
+        rows = targets.resolve(task.plan, school.pk)
+        items = task.plan.items()
+        results = []
+        if not asset_fault and rows[0].asset is not None:
+            hoop = next((t for t in rows if "篮球架" in t.label), rows[0])
+            results = [{"target": hoop.key, "item": items[min(2, len(items) - 1)], "ok": False,
+                        "note": "晃动，底座螺栓松动", "category": "other"}]
+            asset_fault = True
+        elif first and i == 2:
+            results = [{"target": rows[0].key, "item": item, "ok": False, "note": "有松动，已报修"}
+                       for item in items[:2]]
+        elif first and i == 5 and len(rows) > 1:
+            results = [{"target": t.key, "item": items[-1], "ok": False, "note": ""} for t in (rows[0], rows[-1])]
         services.complete_task(task, by=worker_user, results=results)
 
 
@@ -190,6 +274,7 @@ def maintenance(demo):
         worker = Person.objects.filter(school=school, user=demo.user(f"{code}.worker")).first()
         plans = services.install_seed_plans(school, assignee=worker)
         if plans:
+            _plan_targets(school, plans)
             demo.created[PreventivePlan._meta.verbose_name] += len(plans)
     if fresh:  # the last four weeks of the schedule, as `houqin tick` would have made them
         for back in range(28, -1, -1):

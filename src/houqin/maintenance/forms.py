@@ -129,25 +129,52 @@ class PartForm(StyledForm):
 
 
 class TaskForm(StyledForm):
-    """One checkbox 'faulty' and a note per checklist item of the task's plan."""
+    """The check as a matrix: one row per target (room, asset, equipment), one checkbox per
+    checklist item ticked when that item is faulty (every cell is OK by default), a note and
+    the repair category per row. Field names: fault-<target>-<item index>, note-<target>,
+    category-<target>, the target written as in its key (asset-12)."""
 
-    def __init__(self, *args, task, school=None, **kwargs):
+    def __init__(self, *args, task, targets, school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = task.plan.items()
-        for i, item in enumerate(self.items):
-            self.fields[f"faulty_{i}"] = forms.BooleanField(label=f"{item}：有故障", required=False)
-            self.fields[f"note_{i}"] = forms.CharField(label="情况", max_length=200, required=False)
-            self.fields[f"category_{i}"] = forms.ChoiceField(label="报修类别", choices=Category.choices,
-                                                             initial=Category.OTHER, required=False)
+        self.targets = targets
+        for t in targets:
+            for i, item in enumerate(self.items):
+                self.fields[f"fault-{t.slug}-{i}"] = forms.BooleanField(label=f"{t.label} · {item}：有问题",
+                                                                        required=False)
+            note = forms.TextInput(attrs={"placeholder": "情况（选填）"})
+            self.fields[f"note-{t.slug}"] = forms.CharField(label="情况", max_length=200, required=False, widget=note)
+            self.fields[f"category-{t.slug}"] = forms.ChoiceField(label="报修类别", choices=Category.choices,
+                                                                  initial=Category.OTHER, required=False)
         from houqin.core.forms import style
 
-        style(self)
+        style(self, small=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        stale = [k for k in self.data if k.startswith(("fault-", "note-", "category-")) and k not in self.fields]
+        if stale:
+            raise ValidationError("检查对象已有变化（如资产已报废、调走或计划已修改），请刷新页面后重新检查")
+        return cleaned
+
+    def rows(self):
+        """(target, [(item, bound checkbox)], bound note, bound category) for the template."""
+        return [(t, [(item, self[f"fault-{t.slug}-{i}"]) for i, item in enumerate(self.items)],
+                 self[f"note-{t.slug}"], self[f"category-{t.slug}"]) for t in self.targets]
 
     def results(self):
-        return [{"item": item, "ok": not self.cleaned_data.get(f"faulty_{i}"),
-                 "note": self.cleaned_data.get(f"note_{i}", ""),
-                 "category": self.cleaned_data.get(f"category_{i}") or Category.OTHER}
-                for i, item in enumerate(self.items)]
+        """The marked cells for services.complete_task: each faulty cell, with the row's note
+        and category; a row's note with nothing faulty is kept on its first item."""
+        data, out = self.cleaned_data, []
+        for t in self.targets:
+            note = (data.get(f"note-{t.slug}") or "").strip()
+            category = data.get(f"category-{t.slug}") or Category.OTHER
+            faulty = [item for i, item in enumerate(self.items) if data.get(f"fault-{t.slug}-{i}")]
+            for item in faulty:
+                out.append({"target": t.key, "item": item, "ok": False, "note": note, "category": category})
+            if note and not faulty and self.items:
+                out.append({"target": t.key, "item": self.items[0], "ok": True, "note": note})
+        return out
 
 
 class PreventivePlanForm(SchoolForm):

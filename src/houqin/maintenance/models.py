@@ -299,7 +299,8 @@ class PreventiveTask(SchoolOwned):
     due_on = models.DateField("检查日期")
     status = models.CharField("状态", max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     results = models.JSONField("检查结果", default=list, blank=True,
-                               help_text='[{"item": "…", "ok": true, "note": ""}]')
+                               help_text='每个检查对象的每个项目一条：[{"target": "asset:12", "label": "…", '
+                                         '"item": "…", "ok": true, "note": ""}]')
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name="检查人")
     done_at = models.DateTimeField("检查时间", null=True, blank=True)
@@ -320,3 +321,11 @@ class PreventiveTask(SchoolOwned):
     @property
     def status_badge(self):
         return TaskStatus(self.status).badge
+
+    def summary(self):
+        """“4 项目 × 60 对象，2 处问题” once checked."""
+        from .targets import summary
+
+        return summary(self.results) or "—"
+
+    summary.short_description = "检查结果"

@@ -160,9 +160,10 @@ def start(order, *, by, roles=MANAGER_ROLES):
 
 
 @transaction.atomic
-def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES):
+def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES, on=None):
     """Material from the stock for this order (领料): a stock issue and a WorkOrderPart per
-    movement, in one transaction; the order's parts cost is the movements' moving-average value."""
+    movement, in one transaction; the order's parts cost is the movements' moving-average value.
+    `on` dates the movement (the demo's past days); default today."""
     from houqin.stock import services as stock
 
     order = _locked(order)
@@ -172,7 +173,7 @@ def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES):
         raise ValidationError("仓库或物品不属于本校")
     person = Person.objects.filter(school=order.school, user=by).first()
     movements = stock.issue(warehouse=warehouse, item=item, quantity=quantity, by=by, person=person,
-                            source=order, note=f"维修领料 {order.number}")
+                            source=order, note=f"维修领料 {order.number}", on=on)
     if not isinstance(movements, list | tuple):
         movements = [movements]
     parts = []
@@ -362,42 +363,94 @@ def equipment_alerts(school, today=None):
 # --- preventive tasks ------------------------------------------------------------------------
 
 
+# What a task's targets need read with it: the plan, its category, its equipment's room.
+TASK_RELATED = ("plan__asset_category", "plan__equipment__room__building")
+
+
+def task_queryset():
+    return PreventiveTask.objects.select_related(*TASK_RELATED)
+
+
+def _cells(task, targets, results):
+    """The full matrix of cells from what was sent: every target × item, OK unless marked.
+    A result may leave out "target" when the task has one target (the old format) or when it
+    says OK. Unknown targets or items are refused."""
+    from .choices import Category
+
+    items = task.plan.items()
+    by_key = {t.key: t for t in targets}
+    marks, categories = {}, {}
+    unknown_items, unknown_targets = set(), set()
+    for r in results:
+        item, key = r.get("item"), r.get("target") or None
+        ok = bool(r.get("ok", True))
+        if item not in items:
+            unknown_items.add(str(item))
+            continue
+        if key is None:
+            if len(targets) == 1:
+                key = targets[0].key
+            elif ok:
+                continue  # "this item is fine" without a target: nothing to record
+            else:
+                raise ValidationError(f"该巡检任务有 {len(targets)} 个检查对象，请指明“{item}”有问题的对象（target）")
+        if key not in by_key:
+            unknown_targets.add(str(key))
+            continue
+        cell = marks.setdefault((key, item), {"ok": True, "note": ""})
+        cell["ok"] = cell["ok"] and ok
+        note = str(r.get("note") or "").strip()[:200]
+        if note and note not in cell["note"]:
+            cell["note"] = f"{cell['note']}；{note}" if cell["note"] else note
+        if not ok and r.get("category") and r["category"] != Category.OTHER:
+            categories.setdefault(key, r["category"])
+    if unknown_items:
+        raise ValidationError(f"检查项目不在计划中：{'、'.join(sorted(unknown_items))}")
+    if unknown_targets:
+        raise ValidationError(f"检查对象不属于该巡检任务（或已不在用）：{'、'.join(sorted(unknown_targets))}")
+    cells = []
+    for t in targets:
+        for item in items:
+            mark = marks.get((t.key, item), {"ok": True, "note": ""})
+            cells.append({"target": t.key, "label": t.label, "item": item, "ok": mark["ok"],
+                          "note": mark["note"][:200]})
+    return cells, categories
+
+
 @transaction.atomic
 def complete_task(task, *, by, results):
-    """Record a check: `results` is [{"item", "ok", "note"}] for each checklist item. Each
-    item marked faulty opens a work order (category `其他` unless given)."""
-    from .choices import Category, TargetKind
+    """Record a check: `results` is [{"target", "item", "ok", "note", "category"}], one per
+    cell of the matrix (targets × checklist items) the worker marked; cells left out are OK.
+    Each target with a faulty item opens one work order listing its faulty items, with the
+    asset and its room (or the room, or the equipment's room) filled in; category `其他`
+    unless a faulty cell gives one. Returns (task, the orders opened)."""
+    from .choices import Category
+    from .targets import WHOLE, resolve
 
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the equipment
-    task = (PreventiveTask.objects.select_for_update(of=("self",))
-            .select_related("plan", "school", "plan__equipment").get(pk=task.pk))
+    task = task_queryset().select_for_update(of=("self",)).select_related("school").get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise ValidationError("该巡检任务已完成")
-    items = task.plan.items()
-    by_item = {r.get("item"): r for r in results}
-    rows = []
-    for item in items:
-        r = by_item.get(item, {"ok": True})
-        rows.append({"item": item, "ok": bool(r.get("ok", True)), "note": str(r.get("note", ""))[:200],
-                     "category": r.get("category") or Category.OTHER})
-    unknown = set(by_item) - set(items)
-    if unknown:
-        raise ValidationError(f"检查项目不在计划中：{'、'.join(sorted(map(str, unknown)))}")
+    plan = task.plan
+    targets = resolve(plan, task.school_id)
+    cells, categories = _cells(task, targets, results)
     task.status = TaskStatus.DONE
-    task.results = [{k: v for k, v in r.items() if k != "category"} for r in rows]
+    task.results = cells
     task.done_by, task.done_at = by, timezone.now()
     task.save()
-    plan = task.plan
-    room = plan.rooms.first() if plan.target_kind == TargetKind.ROOMS else (
-        plan.equipment.room if plan.equipment_id else None)
     opened = []
-    for r in rows:
-        if not r["ok"]:
-            order = WorkOrder(school=task.school, category=r["category"], task=task, room=room,
-                              place="" if room else plan.target,
-                              description=f"巡检发现：{plan.name} · {r['item']}"
-                              + (f"：{r['note']}" if r["note"] else ""))
-            opened.append(report(order, by=by))
+    for t in targets:
+        faulty = [c for c in cells if c["target"] == t.key and not c["ok"]]
+        if not faulty:
+            continue
+        notes = list(dict.fromkeys(c["note"] for c in faulty if c["note"]))
+        what = "、".join(c["item"] for c in faulty)
+        subject = plan.name if t.key == WHOLE else f"{plan.name} · {t.label}"
+        description = f"巡检发现：{subject}：{what}" + (f"。{'；'.join(notes)}" if notes else "")
+        place = "" if t.room else (plan.name if t.key == WHOLE else t.label)[:100]
+        order = WorkOrder(school=task.school, category=categories.get(t.key, Category.OTHER), task=task,
+                          room=t.room, asset=t.asset, place=place, description=description[:1000])
+        opened.append(report(order, by=by))
     return task, opened
 
 

@@ -4,6 +4,7 @@ fields accept the active school's rows only (SchoolScopedSerializer)."""
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from houqin.core.api.serializers import SchoolOwnedSerializer
@@ -20,6 +21,7 @@ from ..models import (
     WorkOrderEvent,
     WorkOrderPart,
 )
+from ..targets import TARGET_KEY, resolve, rows, summary
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -197,21 +199,56 @@ class PreventivePlanSerializer(ScopedManyMixin, SchoolOwnedSerializer):
         return attrs
 
 
+class TargetSerializer(serializers.Serializer):
+    target = serializers.CharField(source="key", help_text="room:5、asset:12、equipment:3，或 plan（计划整体）")
+    label = serializers.CharField()
+    room = serializers.IntegerField(source="room.pk", allow_null=True, default=None)
+    room_name = serializers.CharField(source="room.__str__", allow_null=True, default=None)
+    asset = serializers.IntegerField(source="asset.pk", allow_null=True, default=None)
+    equipment = serializers.IntegerField(source="equipment.pk", allow_null=True, default=None)
+
+
 class PreventiveTaskSerializer(serializers.ModelSerializer):
     plan_name = serializers.CharField(source="plan.name", read_only=True)
     checklist = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField(help_text="检查后：N 项目 × M 对象，K 处问题")
+    targets = serializers.SerializerMethodField(
+        help_text="检查对象（矩阵的行），仅在任务详情中给出（列表中为 null）：待检查的任务为计划当前的对象"
+                  "（房间、该类别及下级分类的在用资产、特种设备），已检查的取检查结果中的对象")
 
     class Meta:
         model = PreventiveTask
-        fields = ["id", "school", "plan", "plan_name", "due_on", "status", "checklist", "results", "done_by",
-                  "done_at", "updated_at"]
+        fields = ["id", "school", "plan", "plan_name", "due_on", "status", "checklist", "summary", "targets",
+                  "results", "done_by", "done_at", "updated_at"]
         read_only_fields = fields
 
     def get_checklist(self, obj) -> list[str]:
         return obj.plan.items()
 
+    def get_summary(self, obj) -> str:
+        return summary(obj.results)
+
+    @extend_schema_field(TargetSerializer(many=True, allow_null=True))
+    def get_targets(self, obj):
+        if not self.context.get("with_targets"):
+            return None
+        if obj.results:
+            grouped, _items = rows(obj.results)
+            return [{"target": r["key"], "label": r["label"], "room": None, "room_name": None, "asset": None,
+                     "equipment": None} | _ids(r["key"]) for r in grouped]
+        return TargetSerializer(resolve(obj.plan, obj.school_id), many=True).data
+
+
+def _ids(key):
+    kind, _sep, pk = key.partition(":")
+    return {kind: int(pk)} if kind in ("room", "asset", "equipment") and pk.isdigit() else {}
+
 
 class ResultSerializer(serializers.Serializer):
+    target = serializers.RegexField(
+        TARGET_KEY, label="检查对象", max_length=40, required=False, allow_blank=True,
+        help_text="room:5、asset:12、equipment:3 或 plan；任务只有一个对象时可省略",
+        error_messages={"invalid": "检查对象格式应为 room:5、asset:12、equipment:3 或 plan"})
     item = serializers.CharField(label="检查项目", max_length=200)
     ok = serializers.BooleanField(label="正常", default=True)
     note = serializers.CharField(label="情况", max_length=200, required=False, allow_blank=True, default="")
@@ -220,7 +257,8 @@ class ResultSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(StrictInput):
-    results = ResultSerializer(many=True, label="检查结果", help_text="未列出的项目视为正常；ok=false 的项目自动报修")
+    results = ResultSerializer(many=True, label="检查结果",
+                               help_text="每个对象的每个检查项目一条；未列出的视为正常；每个有问题（ok=false）的对象自动生成一张报修单")
 
 
 # --- special equipment -----------------------------------------------------------------------

@@ -209,7 +209,18 @@ class PreventiveTaskViewSet(Base, viewsets.ReadOnlyModelViewSet):
     select_related = ("plan",)
     action_rules = {"complete": (CHANGE, PreventiveTask)}
 
-    @extend_schema(summary="记录检查结果", description="有故障（ok=false）的项目自动生成报修单。",
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "with_targets": self.action != "list"}
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if self.action == "list" else qs.select_related(*services.TASK_RELATED)
+
+    @extend_schema(summary="记录检查结果",
+                   description="检查是“检查对象 × 检查项目”的矩阵（对象见任务详情的 targets）：每格一条结果，"
+                               "未列出的格视为正常。每个有问题（ok=false）的对象生成一张报修单，"
+                               "列出它有问题的项目，并填好资产和房间。对象不属于该任务（他校或其他类别的资产、"
+                               "已不在用的资产）时返回 400。",
                    request=s.CompleteSerializer, responses=s.PreventiveTaskSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):

@@ -21,10 +21,12 @@ from houqin.core.views.generic import (
     crud_urls,
 )
 
-from .. import filtersets, forms, services
+from .. import filtersets, forms, services, targets
 from ..choices import TaskStatus
 from ..models import PreventivePlan, PreventiveTask
 from ..schedule import due_dates
+
+SHOWN_TARGETS = 60  # on the plan's page; the task's page lists them all
 
 
 class PlanListView(ObjectListView):
@@ -38,15 +40,16 @@ class PlanListView(ObjectListView):
 class PlanDetailView(ObjectDetailView):
     model = PreventivePlan
     template_name = "maintenance/plan_detail.html"
-    select_related = ("assignee", "equipment", "asset_category")
+    select_related = ("assignee", "equipment__room__building", "asset_category")
 
     def get_context_data(self, **kwargs):
         plan = self.object
         today = timezone.localdate()
+        found = targets.resolve(plan, plan.school_id)
         return super().get_context_data(
             upcoming=due_dates(plan, today, today + datetime.timedelta(days=62))[:10],
-            rooms=plan.rooms.select_related("building"), items=plan.items(),
-            tasks=plan.tasks.order_by("-due_on")[:20], **kwargs)
+            targets=found[:SHOWN_TARGETS], target_count=len(found), whole=found[0].key == targets.WHOLE,
+            items=plan.items(), tasks=plan.tasks.order_by("-due_on")[:20], **kwargs)
 
 
 class PlanEditView(ObjectEditView):
@@ -57,24 +60,32 @@ class PlanEditView(ObjectEditView):
 class TaskListView(ObjectListView):
     model = PreventiveTask
     filterset_class = filtersets.PreventiveTaskFilterSet
-    columns = ("__str__", "due_on", "status", "done_by", "done_at")
+    columns = ("__str__", "due_on", "status", "summary", "done_by", "done_at")
     select_related = ("plan", "done_by")
 
 
 class TaskDetailView(SchoolScopedMixin, View):
-    """A check on a phone: each item of the checklist, 'faulty' opens a work order."""
+    """A check on a phone: a matrix of the plan's targets (rooms, the assets of its category,
+    its equipment) by checklist items, every cell OK until ticked; each target with a faulty
+    item opens one work order."""
 
     model = PreventiveTask
 
     def get_task(self, pk):
-        return get_object_or_404(self.get_queryset().select_related("plan", "done_by"), pk=pk)
+        return get_object_or_404(self.get_queryset().select_related(*services.TASK_RELATED, "done_by"), pk=pk)
 
-    def get(self, request, pk, form=None):
-        task = self.get_task(pk)
+    def get(self, request, pk, form=None, task=None):
+        task = task or self.get_task(pk)
         may = can(request.roles, CHANGE, PreventiveTask) and task.status == TaskStatus.OPEN
+        if form is None and may:
+            form = forms.TaskForm(task=task, targets=targets.resolve(task.plan, task.school_id))
+        done_rows, items = targets.rows(task.results)
         return render(request, "maintenance/task_detail.html", {
-            "object": task, "task": task, "form": form or (forms.TaskForm(task=task) if may else None),
-            "orders": task.work_orders.all(), "results": task.results})
+            "object": task, "task": task, "form": form if may else None,
+            "orders": task.work_orders.select_related("room__building", "asset"),
+            "rows": done_rows, "items": items,
+            "faulty_rows": [r for r in done_rows if r["faults"]],
+            "fine_rows": [r for r in done_rows if not r["faults"]]})
 
     def post(self, request, pk):
         if not can(request.roles, CHANGE, PreventiveTask):
@@ -82,15 +93,19 @@ class TaskDetailView(SchoolScopedMixin, View):
 
             raise PermissionDenied("您的角色无权进行此操作")
         task = self.get_task(pk)
-        form = forms.TaskForm(request.POST, task=task)
+        if task.status != TaskStatus.OPEN:
+            messages.error(request, "该巡检任务已完成")
+            return HttpResponseRedirect(task.get_absolute_url())
+        form = forms.TaskForm(request.POST, task=task, targets=targets.resolve(task.plan, task.school_id))
         if not form.is_valid():
-            return self.get(request, pk, form=form)
+            return self.get(request, pk, form=form, task=task)
         try:
             task, opened = services.complete_task(task, by=request.user, results=form.results())
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
             return HttpResponseRedirect(task.get_absolute_url())
-        text = f"已记录检查结果，发现问题 {len(opened)} 处，已自动报修" if opened else "已记录检查结果：全部正常"
+        text = (f"已记录检查结果（{task.summary()}），已自动报修 {len(opened)} 张" if opened
+                else f"已记录检查结果（{task.summary()}）：全部正常")
         messages.success(request, text)
         return HttpResponseRedirect(task.get_absolute_url())
 
