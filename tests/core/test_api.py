@@ -320,7 +320,9 @@ def test_officer_of_d1_reads_school_b_with_header_but_not_c(world):
     officer = api_client(world, Role.DISTRICT_OFFICER, auth="force", header="schoolb")
     assert [r["id"] for r in officer.get(f"{API}rooms/").json()["results"]] == [b_room.pk]
     assert officer.get(f"{API}rooms/{b_room.pk}/").status_code == 200
-    assert officer.get(f"{API}rooms/{c_room.pk}/").status_code == 404
+    missing = officer.get(f"{API}rooms/{c_room.pk}/")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "未找到该记录（不存在，或不属于当前学校）"}  # not Django's English
     assert_error(officer.patch(f"{API}rooms/{b_room.pk}/", {"name": "改"}, format="json"), 403)
     assert_error(officer.delete(f"{API}rooms/{b_room.pk}/"), 403)
     assert officer.get(f"{API}people/").json()["count"] == len(Role) - 1  # b's staff register

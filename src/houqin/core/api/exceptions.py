@@ -4,6 +4,7 @@ raised by a domain service becomes a 400 / 403, never a 500."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -17,6 +18,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
     elif isinstance(exc, exceptions.ParseError):
         exc = exceptions.ParseError(f"请求内容格式错误，无法解析（{exc.detail}）")
+    elif isinstance(exc, Http404):
+        # get_object_or_404 words it in English with the model's name: say it plainly instead
+        exc = exceptions.NotFound("未找到该记录（不存在，或不属于当前学校）")
     elif isinstance(exc, IntegrityError):
         return Response({"detail": "数据与已有记录冲突（如重复），未保存"}, status=status.HTTP_409_CONFLICT)
     return drf_handler(exc, context)
