@@ -65,3 +65,22 @@ def world(db):
         Membership.objects.create(user=officer, district=district, role=Role.DISTRICT_OFFICER)
         w.users[(key, Role.DISTRICT_OFFICER)] = officer
     return w
+
+
+def empty_sqlite_ledgers():
+    """The append-only ledgers refuse DELETE by trigger, so on SQLite a flush would fail: empty
+    those tables with their triggers set aside, and put the triggers back exactly as they were.
+    (PostgreSQL's flush truncates, which no row trigger sees.)"""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = [row for row in cursor.fetchall() if "append-only" in (row[2] or "")]
+        for name, _table, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in {t for _name, t, _sql in triggers}:
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _name, _table, sql in triggers:
+            cursor.execute(sql)

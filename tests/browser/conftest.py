@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import empty_sqlite_ledgers
+
 CHROMIUM = os.environ.get("HOUQIN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -44,20 +46,6 @@ def login(page, username, password="pw"):
 
 @pytest.fixture(autouse=True)
 def empties_ledgers():
-    """The append-only ledgers refuse DELETE by trigger, and on SQLite the flush after a
-    transactional test deletes rows: empty them with their triggers set aside, and put the
-    triggers back exactly as they were. (PostgreSQL's flush truncates: no trigger fires.)"""
+    """The flush after a transactional test deletes rows, which the SQLite ledger triggers refuse."""
     yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = [row for row in cursor.fetchall() if "append-only" in (row[2] or "")]
-        for name, _table, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in {t for _name, t, _sql in triggers}:
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _name, _table, sql in triggers:
-            cursor.execute(sql)
+    empty_sqlite_ledgers()

@@ -23,7 +23,7 @@ from houqin.assets import demo as assets_demo
 from houqin.core import backup, services
 from houqin.core import demo as core_demo
 from houqin.core.models import District, Room, School, User
-from tests.conftest import seed_categories
+from tests.conftest import empty_sqlite_ledgers, seed_categories
 from tests.factories import RoomFactory
 from tests.maintenance.helpers import seed_holidays
 
@@ -45,21 +45,8 @@ def empty_database():
     flush truncates, which no row trigger sees): those tables are emptied with the triggers set
     aside, which are then put back."""
     with transaction.atomic():
-        if connection.vendor == "sqlite":
-            _empty_ledgers()
+        empty_sqlite_ledgers()
         call_command("flush", interactive=False, verbosity=0)  # post_migrate puts content types back
-
-
-def _empty_ledgers():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = [row for row in cursor.fetchall() if "append-only" in (row[2] or "")]
-        for name, _table, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in {t for _name, t, _sql in triggers}:
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _name, _table, sql in triggers:
-            cursor.execute(sql)
 
 
 @pytest.fixture
@@ -75,8 +62,7 @@ def new_database():
     other ids than in the backup, as in another database) and the rows of the data migrations
     (asset categories, national holidays)."""
     with transaction.atomic():
-        if connection.vendor == "sqlite":
-            _empty_ledgers()
+        empty_sqlite_ledgers()
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         ContentType.objects.create(app_label="elsewhere", model="first")  # takes the first id
         emit_post_migrate_signal(0, False, connection.alias)  # content types and permissions
