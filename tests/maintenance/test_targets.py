@@ -92,6 +92,34 @@ def test_faulty_assets_open_one_order_each_with_asset_and_room(fans, world):
     assert task.summary() == "2 项目 × 3 对象，3 处问题"
 
 
+def test_an_asset_with_an_unfinished_order_gets_the_finding_added_not_a_second_order(fans, world):
+    from houqin.core.models import Notification
+    from houqin.maintenance.models import WorkOrderEvent
+
+    fan1, fan2, worker = fans["fan1"], fans["fan2"], world.user(Role.WORKER)
+    _task, first = services.complete_task(fans["task"], by=worker, results=[
+        {"target": f"asset:{fan1.pk}", "item": "调速开关正常", "ok": False, "note": "开关失灵"}])
+    pending = first[0]
+    later = PreventiveTaskFactory(school=fans["plan"].school, plan=fans["plan"],
+                                  due_on=fans["task"].due_on + datetime.timedelta(days=30))
+    before = Notification.objects.count()
+    task, orders = services.complete_task(later, by=worker, results=[
+        {"target": f"asset:{fan1.pk}", "item": "吊扇固定牢靠", "ok": False, "note": "晃动"},
+        {"target": f"asset:{fan2.pk}", "item": "吊扇固定牢靠", "ok": False}])
+    assert WorkOrder.objects.filter(asset=fan1).count() == 1  # still the one order for fan 1
+    assert [o.pk for o in orders if o.task_id == task.pk] == [WorkOrder.objects.get(asset=fan2).pk]
+    note = WorkOrderEvent.objects.get(work_order=pending, kind="note")
+    assert "吊扇固定牢靠" in note.note and "晃动" in note.note and note.by == worker
+    assert Notification.objects.count() > before  # the director hears of it
+    # Once repaired and verified, a new finding opens a new order again.
+    WorkOrder.objects.filter(pk=pending.pk).update(status="verified")
+    again = PreventiveTaskFactory(school=fans["plan"].school, plan=fans["plan"],
+                                  due_on=fans["task"].due_on + datetime.timedelta(days=60))
+    task, orders = services.complete_task(again, by=worker, results=[
+        {"target": f"asset:{fan1.pk}", "item": "吊扇固定牢靠", "ok": False}])
+    assert [o.task_id for o in orders] == [task.pk] and WorkOrder.objects.filter(asset=fan1).count() == 2
+
+
 @pytest.mark.parametrize("which", ["theirs", "aircon", "scrapped", "room"])
 def test_targets_that_are_not_the_tasks_are_refused(fans, world, which):
     key = f"room:{fans['east'].pk}" if which == "room" else f"asset:{fans[which].pk}"
@@ -187,6 +215,7 @@ def test_page_shows_the_matrix_and_completes_it(fans, world):
     assert (order.asset, order.room, order.category) == (fan1, fans["east"], "power")
     assert "调速开关正常" in order.description and "开关失灵" in order.description
     done = client.get(task.get_absolute_url()).content.decode()
+    assert "已记录检查结果（2 项目 × 3 对象，1 处问题），已自动报修 1 张" in done  # the message
     assert "2 项目 × 3 对象，1 处问题" in done and "有问题：调速开关正常" in done and order.number in done
     assert 'name="fault-' not in done
     listing = client.get(reverse("maintenance:preventivetask_list")).content.decode()

@@ -48,6 +48,7 @@ class EventKind(models.TextChoices):
     AUTO_VERIFY = "auto_verify", "自动验收"
     REOPEN = "reopen", "返修"
     CANCEL = "cancel", "取消"
+    NOTE = "note", "补充情况"
 
 
 class Recurrence(models.TextChoices):

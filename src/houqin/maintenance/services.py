@@ -423,7 +423,9 @@ def complete_task(task, *, by, results):
     cell of the matrix (targets × checklist items) the worker marked; cells left out are OK.
     Each target with a faulty item opens one work order listing its faulty items, with the
     asset and its room (or the room, or the equipment's room) filled in; category `其他`
-    unless a faulty cell gives one. Returns (task, the orders opened)."""
+    unless a faulty cell gives one. An asset that already has an unfinished order gets the
+    findings added to that order instead of a second one. Returns (task, the orders opened or
+    added to; the new ones have `task` set to this task)."""
     from .choices import Category
     from .targets import WHOLE, resolve
 
@@ -438,6 +440,10 @@ def complete_task(task, *, by, results):
     task.results = cells
     task.done_by, task.done_at = by, timezone.now()
     task.save()
+    faulty_keys = {c["target"] for c in cells if not c["ok"]}
+    unfinished = {o.asset_id: o for o in WorkOrder.objects.filter(
+        school=task.school, status__in=OPEN,
+        asset_id__in=[t.asset.pk for t in targets if t.asset is not None and t.key in faulty_keys]).order_by("pk")}
     opened = []
     for t in targets:
         faulty = [c for c in cells if c["target"] == t.key and not c["ok"]]
@@ -447,6 +453,12 @@ def complete_task(task, *, by, results):
         what = "、".join(c["item"] for c in faulty)
         subject = plan.name if t.key == WHOLE else f"{plan.name} · {t.label}"
         description = f"巡检发现：{subject}：{what}" + (f"。{'；'.join(notes)}" if notes else "")
+        pending = unfinished.get(t.asset.pk) if t.asset is not None else None
+        if pending is not None:  # already reported and not yet repaired: one order per fault
+            _event(pending, EventKind.NOTE, by=by, note=description)
+            _tell([_worker_user(pending), *managers(task.school)], pending, "巡检再次发现问题", description)
+            opened.append(pending)
+            continue
         place = "" if t.room else (plan.name if t.key == WHOLE else t.label)[:100]
         order = WorkOrder(school=task.school, category=categories.get(t.key, Category.OTHER), task=task,
                           room=t.room, asset=t.asset, place=place, description=description[:1000])

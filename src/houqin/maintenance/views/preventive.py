@@ -104,8 +104,14 @@ class TaskDetailView(SchoolScopedMixin, View):
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
             return HttpResponseRedirect(task.get_absolute_url())
-        text = (f"已记录检查结果（{task.summary()}），已自动报修 {len(opened)} 张" if opened
-                else f"已记录检查结果（{task.summary()}）：全部正常")
+        new = sum(order.task_id == task.pk for order in opened)
+        text = f"已记录检查结果（{task.summary()}）"
+        if new:
+            text += f"，已自动报修 {new} 张"
+        if len(opened) > new:
+            text += f"，{len(opened) - new} 件资产已有未完成的报修单，已追加情况"
+        if not opened:
+            text += "：全部正常"
         messages.success(request, text)
         return HttpResponseRedirect(task.get_absolute_url())
 
