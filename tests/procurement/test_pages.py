@@ -256,6 +256,23 @@ def test_the_buyer_is_refused_as_voucher_acceptor_on_the_page(world):
     assert voucher.acceptor is None
 
 
+def test_a_signed_voucher_offers_no_edit_and_refuses_one(world):
+    school = world.schools["a"]
+    voucher = f.voucher(school)
+    buyer = world.client(Role.BUYER)
+    edit = reverse("procurement:voucher_edit", args=[voucher.pk])
+    assert edit in buyer.get(voucher.get_absolute_url()).content.decode()  # not signed yet
+    buyer.post(reverse("procurement:voucher_sign", args=[voucher.pk]), {"sign-decision": "approve"})
+    voucher.refresh_from_db()
+    assert voucher.handler_id is not None
+    assert edit not in buyer.get(voucher.get_absolute_url()).content.decode()
+    response = buyer.post(edit, {"invoice_number": "99999999", "invoice_date": "2026-11-20", "amount": "1.00",
+                                 "difference_reason": "改"})
+    assert "报销单已有人签字，不能再修改" in response.content.decode()
+    voucher.refresh_from_db()
+    assert voucher.invoice_number != "99999999"
+
+
 def test_other_schools_actions_are_404_and_write_nothing(world):
     theirs = f.request(world.schools["c"])
     client = world.client(Role.BUYER)

@@ -562,11 +562,14 @@ class VoucherDetailView(ObjectDetailView):
         voucher, user = self.object, self.request.user
         why_not = services.may_sign_voucher(voucher, user)
         slot = services.next_signature(voucher)
-        return super().get_context_data(
+        context = super().get_context_data(
             sign_form=forms.SignForm(prefix="sign") if not why_not and voucher.status == VoucherStatus.SIGNING
             else None,
             slot=services.SLOT_LABELS.get(slot), why_not=why_not if voucher.status == VoucherStatus.SIGNING else None,
             capital=services.capital_amount(voucher.amount), **kwargs)
+        if voucher.handler_id:  # signed vouchers are not edited (VoucherForm refuses it too)
+            context["edit_url"] = None
+        return context
 
 
 class VoucherEditView(ObjectEditView):
