@@ -69,7 +69,11 @@ def test_every_demo_school_has_its_stock(demo):
         assert [(b.item.name, b.days_left) for b in expiring] == [("鸡蛋", 4)]
         statuses = set(Requisition.objects.filter(school=school).values_list("status", flat=True))
         assert {RequisitionStatus.DRAFT, RequisitionStatus.PENDING, RequisitionStatus.APPROVED,
-                RequisitionStatus.ISSUED, RequisitionStatus.RECEIVED, RequisitionStatus.REJECTED} <= statuses
+                RequisitionStatus.ISSUED, RequisitionStatus.RECEIVED, RequisitionStatus.REJECTED,
+                RequisitionStatus.PARTLY_ISSUED} <= statuses
+        short = Requisition.objects.get(school=school, purpose="班级读书角")
+        assert short.status == RequisitionStatus.ISSUED and short.closed_short_reason
+        assert short.lines.get().issued == 12 and short.lines.get().quantity == 30
         assert StockCount.objects.filter(school=school, status=CountStatus.OPEN).count() == 1
         assert ledger_mismatches(school) == []
         spending = reports.monthly_spending(school, warehouses, 2026)

@@ -249,7 +249,17 @@ def _requisitions(demo, code, school, warehouses, items):
     services.submit_requisition(rejected, by=teacher)
     approval = services.approval_of(rejected, services.REQUISITION.key)
     approvals.sign(approval, by=director, decision=Decision.REJECT, comment="体育组已统一领用，请向体育组借用")
-    demo.created[Requisition._meta.verbose_name] += 6
+    partly = make(teacher, "六(3)班美术课", [("BG002", 20), ("BG003", 40)], "六(3)班")
+    services.submit_requisition(partly, by=teacher)
+    approve(partly)
+    pen, refill = sorted(partly.lines.all(), key=lambda line: line.item.code)
+    services.issue_requisition(partly, by=keeper, quantities={pen.pk: 20, refill.pk: 15})  # the rest to come
+    short = make(teacher, "班级读书角", [("BG002", 30)], "六(3)班")
+    services.submit_requisition(short, by=teacher)
+    approve(short)
+    services.issue_requisition(short, by=keeper, quantities={short.lines.get().pk: 12})
+    services.close_short(short, by=teacher, reason="其余的班级已从家中带来，不再需要")
+    demo.created[Requisition._meta.verbose_name] += 8
     services.open_count(general, by=keeper, month=demo.today, note="月末盘存")
     demo.created[StockCount._meta.verbose_name] += 1
 
