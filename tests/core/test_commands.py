@@ -177,3 +177,21 @@ def test_serve_runs_gunicorn_with_our_options(monkeypatch, tmp_path, settings):
     assert ran[1]["workers"] == serve.default_workers()
     app = serve.HouqinServer({"workers": 2, "bind": "127.0.0.1:8124"})
     assert app.cfg.workers == 2 and app.cfg.bind == ["127.0.0.1:8124"]
+
+
+def test_demo_steps_run_after_the_steps_they_wait_on():
+    from houqin.core.demo import DEMO_STEPS, Step, discover, in_order
+
+    def step(name, *after):
+        return Step(name, None, after)
+
+    steps = [step("a"), step("late", "c"), step("b"), step("c", "b"), step("d")]
+    assert [s.name for s in in_order(steps)] == ["a", "b", "c", "late", "d"]
+    with pytest.raises(ValueError, match="wait on each other"):
+        in_order([step("x", "y"), step("y", "x")])
+    with pytest.raises(ValueError, match="no installed app registers"):
+        in_order([step("x", "nowhere")])
+    discover()
+    names = [s.name for s in in_order(DEMO_STEPS)]
+    assert names.index("stock") < names.index("maintenance")  # repairs take parts from stock
+    assert names.index("procurement") < names.index("stock_totals")  # the term's purchases add up last

@@ -239,25 +239,49 @@ CERTIFICATE_PREFIX = {
 class Step:
     name: str
     func: object
+    after: tuple = ()  # names of the steps this one needs to have run first
 
 
 DEMO_STEPS: list[Step] = []
 GENDATA_STEPS: list[Step] = []
 
 
-def _register(registry, name):
+def _register(registry, name, after=()):
     def decorator(func):
         if any(s.name == name for s in registry):
             raise ValueError(f"step {name} registered twice")
-        registry.append(Step(name, func))
+        registry.append(Step(name, func, tuple(after)))
         return func
 
     return decorator
 
 
-def demo_step(name):
-    """Register `func(demo)` as a step of `houqin demo`."""
-    return _register(DEMO_STEPS, name)
+def demo_step(name, *, after=()):
+    """Register `func(demo)` as a step of `houqin demo`. Steps run in the order their apps are
+    installed, except that a step runs after the steps it names in `after`."""
+    return _register(DEMO_STEPS, name, after)
+
+
+def in_order(steps):
+    """The steps in registration order, each moved after the steps named in its `after`."""
+    by_name = {step.name: step for step in steps}
+    ordered, placed = [], set()
+
+    def place(step, waiting=()):
+        if step.name in placed:
+            return
+        if step.name in waiting:
+            raise ValueError(f"demo steps wait on each other: {' → '.join((*waiting, step.name))}")
+        for name in step.after:
+            if name not in by_name:
+                raise ValueError(f"demo step {step.name} waits on {name}, which no installed app registers")
+            place(by_name[name], (*waiting, step.name))
+        placed.add(step.name)
+        ordered.append(step)
+
+    for step in steps:
+        place(step)
+    return ordered
 
 
 def gendata_step(name):
@@ -337,7 +361,7 @@ def build_demo(stdout=None, today=None):
     discover()
     demo = Demo(today=today or timezone.localdate())
     with transaction.atomic():
-        for step in DEMO_STEPS:
+        for step in in_order(DEMO_STEPS):
             started = time.perf_counter()
             step.func(demo)
             if stdout is not None:

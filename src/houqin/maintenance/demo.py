@@ -35,7 +35,7 @@ from django.utils import timezone
 from houqin.core.choices import RoomKind
 from houqin.core.demo import demo_step
 from houqin.core.models import Notification, Person, Room, SchoolClass, Term
-from houqin.stock import demo as stock_demo  # registers the stock step first: the orders take its parts
+from houqin.stock import demo as stock_demo
 
 from . import services, targets
 from .choices import EquipmentKind, RecordKind, Status, TargetKind, TaskStatus
@@ -261,7 +261,7 @@ def _equipment(demo, code, school):
     return eq
 
 
-@demo_step("maintenance")
+@demo_step("maintenance", after=("stock",))  # the repairs take their parts from stock
 def maintenance(demo):
     schools = demo.schools
     # The steps below notify like real work would; a demo should not fill every inbox with

@@ -21,7 +21,7 @@ from collections import deque
 from decimal import ROUND_HALF_UP, Decimal
 
 from houqin.core.choices import Decision, Role
-from houqin.core.demo import DEMO_STEPS, Step, demo_step, gendata_step
+from houqin.core.demo import demo_step, gendata_step
 from houqin.core.models import Room, Term, User
 
 from .choices import ItemCategory as C
@@ -298,13 +298,11 @@ def _terms(school, today):
 def demo_stock(demo):
     for code in demo.schools:
         _demo_school(demo, code)
-    # Procurement's demo (a later step) receives goods through its acceptances; the current
-    # term's last purchase is made once every step has run, so that the term still adds up to
-    # the seed's figure. build_demo walks DEMO_STEPS as a list, so a step appended now runs last.
-    if not any(step.name == "stock_totals" for step in DEMO_STEPS):
-        DEMO_STEPS.append(Step("stock_totals", demo_stock_totals))
 
 
+# Procurement's demo receives goods through its acceptances; the current term's last purchase
+# is made after it, so that the term still adds up to the seed's figure.
+@demo_step("stock_totals", after=("procurement",))
 def demo_stock_totals(demo):
     """The current term's A4 paper purchase: whatever brings its consumables to the target."""
     from . import reports, services
