@@ -77,7 +77,8 @@ def test_another_supplier_is_refused_at_the_order_naming_the_designated_one(worl
     with pytest.raises(ValidationError) as excinfo:
         services.place_order(req, by=req.requested_by, supplier=other)
     text = error(excinfo)
-    assert "“教学耗材”" in text and "恩施教材供应站" in text and "随便商行" in text and "非定点采购理由" in text
+    assert "“教学耗材”" in text and "恩施教材供应站" in text and "随便商行" in text
+    assert "审批时没有写明非定点采购理由，只能向定点供应商下单" in text  # too late to add the reason now
     assert not PurchaseOrder.objects.exists()
     req.refresh_from_db()
     assert req.status == RequestStatus.APPROVED
@@ -93,6 +94,7 @@ def test_choosing_another_suppliers_quote_needs_the_reason(world):
     with pytest.raises(ValidationError) as excinfo:
         services.choose_quote(req, by=req.requested_by, quote=cheap)
     assert "定点文教" in error(excinfo) and "教学耗材" in error(excinfo)
+    assert "或写明非定点采购理由，随申请送审批" in error(excinfo)  # still a draft: the reason can be given
     req.refresh_from_db()
     assert req.chosen_quote is None
     # the designated supplier's quote, dearer, needs only the price reason

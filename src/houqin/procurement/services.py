@@ -136,10 +136,10 @@ def designations(request, today=None):
     return [Designated(d, today) for d in rows]
 
 
-def designation_problem(request, supplier=None, *, reason=None, designated=None):
+def designation_problem(request, supplier=None, *, reason=None, designated=None, approved=False):
     """Why the request may not go to `supplier` (or, with no supplier, to any single supplier)
     under the designations (定点采购), or None. A written reason (非定点采购理由) lifts the rule;
-    a void designation does not bind."""
+    a void designation does not bind. Once `approved`, the reason can no longer be added."""
     reason = request.off_designation_reason if reason is None else reason
     if (reason or "").strip():
         return None
@@ -153,8 +153,10 @@ def designation_problem(request, supplier=None, *, reason=None, designated=None)
     if supplier is not None and binding and supplier.pk not in suppliers:
         d = binding[0]
         labels = "、".join(f"“{x.label}”" for x in binding)
+        remedy = ("申请审批时没有写明非定点采购理由，只能向定点供应商下单" if approved
+                  else "或写明非定点采购理由，随申请送审批")
         return (f"{labels}类物品有定点供应商“{d.supplier}”，“{supplier}”不是定点供应商。"
-                f"须向“{d.supplier}”采购，或写明非定点采购理由")
+                f"须向“{d.supplier}”采购；{remedy}")
     return None
 
 
@@ -318,7 +320,7 @@ def place_order(request, *, by, supplier=None, deliver_by=None, notes=""):
     refusal = supplier.refusal()
     if refusal:
         raise ValidationError(refusal)
-    problem = designation_problem(request, supplier)
+    problem = designation_problem(request, supplier, approved=True)
     if problem:
         raise ValidationError(problem)
     _check_food(request, supplier)
