@@ -22,8 +22,8 @@ from houqin.core.demo import demo_step, gendata_step
 from houqin.core.models import Building, Room, SchoolClass, User
 
 from .choices import AssetStatus, EventKind, FundingSource, HoldingKind, LineResult
-from .models import Asset, AssetEvent, Category, Stocktake, StocktakeLine
-from .services import initials, month_index, open_stocktake
+from .models import Asset, AssetEvent, Category, Compensation, Loan, ScrapRequest, Stocktake, StocktakeLine
+from .services import initials, lend, month_index, open_stocktake, report_damage, request_scrap
 
 ONE, B = HoldingKind.INDIVIDUAL, HoldingKind.BULK
 DEMO_HOLDINGS = 2000
@@ -198,6 +198,35 @@ def _demo_school(demo, code):
 def demo_assets(demo):
     for code in demo.schools:
         _demo_school(demo, code)
+
+
+def _first_in_use(school, name):
+    return Asset.objects.filter(school=school, name=name, status=AssetStatus.IN_USE).order_by("tag").first()
+
+
+@demo_step("asset_cases", after=("assets",))
+def demo_asset_cases(demo):
+    """Each school's everyday cases, made through the services: a laptop lent and overdue, a
+    keyboard lent and not yet due, a microscope broken with a compensation to settle, and a
+    worn-out copier waiting for the principal's approval to be scrapped."""
+    for code in demo.schools:
+        school, director = demo.school(code), demo.user(f"{code}.director")
+        teacher = demo.person(code, "teacher")
+        if not Loan.objects.filter(school=school).exists():
+            today = demo.today
+            lend(_first_in_use(school, "笔记本电脑"), by=director, borrower=teacher, note="外出教研",
+                 lent_on=today - datetime.timedelta(days=20), due_on=today - datetime.timedelta(days=6))
+            lend(_first_in_use(school, "电子琴"), by=director, borrower=teacher, note="六一汇演排练",
+                 lent_on=today - datetime.timedelta(days=3), due_on=today + datetime.timedelta(days=11))
+            demo.created[Loan._meta.verbose_name] += 2
+        if not Compensation.objects.filter(school=school).exists():
+            report_damage(_first_in_use(school, "显微镜"), by=director, description="实验课中跌落，物镜碎裂",
+                          liable_name="五(2)班 学生家长", amount=Decimal("320.00"))
+            demo.created[Compensation._meta.verbose_name] += 1
+        if not ScrapRequest.objects.filter(school=school).exists():
+            reason = "使用超过八年，定影组件老化，维修费高于残值"
+            request_scrap(_first_in_use(school, "复印机"), by=director, reason=reason)
+            demo.created[ScrapRequest._meta.verbose_name] += 1
 
 
 # --- generated data ---------------------------------------------------------------------------
