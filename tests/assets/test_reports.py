@@ -216,8 +216,8 @@ class TestPages:
     def test_ledger_figures_on_the_page(self, world, register):
         response = world.client(Role.DIRECTOR).get(reverse("assets:report_ledger") + "?date=2025-08-31")
         html = response.content.decode()
-        assert "960.00" in html and "3840.00" in html  # the projector
-        assert "12800.00" in html  # the desks, low-value
+        assert "960.00" in html and "3,840.00" in html  # the projector
+        assert "12,800.00" in html  # the desks, low-value
 
     def test_teacher_sees_only_his_rooms(self, world, register):
         response = world.client(Role.TEACHER).get(reverse("assets:report_ledger") + "?date=2025-08-31")

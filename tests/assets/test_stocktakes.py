@@ -356,8 +356,8 @@ def test_detail_shows_progress_then_report_and_approval_link(world, scene):
     assert "六(3)班教室" in page and "已盘 0/2" in page and "结束盘点" in page
     approval = close_with_discrepancies(world, scene)
     page = client.get(scene.stocktake.get_absolute_url()).content.decode()
-    assert approval.get_absolute_url() in page and "盘点差异报告" in page and "5760.00" in page
-    assert "4800.00" in page and "旧书柜" in page and "结束盘点" not in page
+    assert approval.get_absolute_url() in page and "盘点差异报告" in page and "5,760.00" in page
+    assert "4,800.00" in page and "旧书柜" in page and "结束盘点" not in page
 
 
 def test_close_page(world, scene):

@@ -48,7 +48,7 @@ def test_seed_figures_of_the_term_comparison(demo):
     client = Client()
     client.force_login(User.objects.get(username="esyx.director"))
     html = client.get(reverse("stock:report_terms"), {"term": term.pk}).content.decode()
-    assert 'id="total-saving">28102.00<' in html
+    assert 'id="total-saving">28,102.00<' in html
 
 
 def test_every_demo_school_has_its_stock(demo):

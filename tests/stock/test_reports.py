@@ -149,10 +149,10 @@ def test_term_comparison_without_the_reversal_is_exactly_28102(world):
     page = client.get(reverse("stock:report_terms"), {"term": autumn.pk})
     assert page.status_code == 200
     html = page.content.decode()
-    assert '<td class="text-end" id="total-previous">46046.00</td>' in html
-    assert '<td class="text-end" id="total-this">17944.00</td>' in html
-    assert '<td class="text-end" id="total-saving">28102.00</td>' in html
-    assert "节约 28102.00 元" in html
+    assert '<td class="text-end" id="total-previous">46,046.00</td>' in html
+    assert '<td class="text-end" id="total-this">17,944.00</td>' in html
+    assert '<td class="text-end" id="total-saving">28,102.00</td>' in html
+    assert "节约 28,102.00 元" in html
     rows = workbook_rows(client.get(reverse("stock:report_terms"), {"term": autumn.pk, "format": "xlsx"}))
     assert row_with(rows, "合计")[1:] == [46046.0, 17944.0, 28102.0]
     data = api_client(world, Role.ACCOUNTANT).get("/api/v1/stock-reports/terms/", {"term": autumn.pk}).json()
@@ -291,7 +291,7 @@ def test_item_ledger_page_export_and_api(ledger_world):
     params = {"item": paper.pk, "warehouse": general.pk, "start": "2026-02-01", "end": "2026-02-28"}
     client = world.client(Role.ACCOUNTANT)
     html = client.get(reverse("stock:report_ledger"), params).content.decode()
-    assert 'id="opening-value">1750.00<' in html and 'id="closing-value">2925.00<' in html
+    assert 'id="opening-value">1,750.00<' in html and 'id="closing-value">2,925.00<' in html
     rows = workbook_rows(client.get(reverse("stock:report_ledger"), {**params, "format": "xlsx"}))
     assert row_with(rows, "期初结存")[7:9] == [70, 1750.0]
     assert row_with(rows, "期末结存")[7:9] == [110, 2925.0]
@@ -471,7 +471,7 @@ def test_item_ledger_pages_carry_the_running_balance(ledger_world, monkeypatch):
     first_page = client.get(reverse("stock:report_ledger"), params).content.decode()
     assert "第 1 / 2 页" in first_page and "下一页" in first_page
     html = client.get(reverse("stock:report_ledger"), {**params, "page": 2}).content.decode()
-    assert "承前页" in html and 'id="opening-value">3450.00<' in html and 'id="closing-value">2925.00<' in html
+    assert "承前页" in html and 'id="opening-value">3,450.00<' in html and 'id="closing-value">2,925.00<' in html
 
 
 def test_print_view_has_the_signature_lines(stocked):

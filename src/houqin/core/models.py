@@ -27,7 +27,12 @@ from .choices import (
 )
 from .ledger import AppendOnlyModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = {"max_digits": 14, "decimal_places": 2}  # every amount in 元; `is_money` knows it by this
+
+
+def is_money(field):
+    """True for a model field holding an amount in 元 (declared with MONEY)."""
+    return isinstance(field, models.DecimalField) and (field.max_digits, field.decimal_places) == tuple(MONEY.values())
 
 
 class District(models.Model):

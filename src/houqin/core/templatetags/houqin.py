@@ -1,9 +1,12 @@
+from decimal import Decimal
+
 from django import template
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..menu import MENU
+from ..models import is_money
 from ..rules import VIEW, can
 
 register = template.Library()
@@ -27,6 +30,14 @@ def sidebar(context):
 
 
 @register.filter
+def yuan(value):
+    """An amount in 元 as accountants write it: thousands grouped, two decimals (28,102.00)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
 def cell(obj, column):
     """Display one column of a row: choices by label, booleans as 是/否, empty as —."""
     if column == "__str__":
@@ -46,6 +57,8 @@ def cell(obj, column):
         return "—"
     if isinstance(value, models.Model):
         return str(value)
+    if field is not None and is_money(field):
+        return yuan(value)
     return value
 
 

@@ -12,7 +12,9 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
+from ..models import is_money
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
+from ..templatetags.houqin import yuan
 from ..tenancy import scope
 
 
@@ -133,7 +135,9 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
         value = getattr(obj, field.name)
         if isinstance(value, bool):
             return "是" if value else "否"
-        return "—" if value in (None, "") else value
+        if value in (None, ""):
+            return "—"
+        return yuan(value) if is_money(field) else value
 
 
 def history_rows(obj, limit=50):
@@ -187,7 +191,7 @@ def _shown(field, value, related):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    return value
+    return yuan(value) if is_money(field) else value
 
 
 class ObjectEditView(SchoolScopedMixin, FormView):
