@@ -1,6 +1,8 @@
 """Generic object views. A model's pages are a few declarative lines on these bases, which
 apply the tenant scope and the role rules so that no view can forget them."""
 
+from collections import namedtuple
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -153,7 +155,7 @@ def history_rows(obj, limit=50):
     for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
-            changes = newer.diff_against(older, excluded_fields=["updated_at"]).changes
+            changes = _changes(older, newer)
         diffs.append((newer, changes))
     related = _related_names(fields, [c for _record, changes in diffs for c in changes])
     rows = []
@@ -161,6 +163,18 @@ def history_rows(obj, limit=50):
         rows.append((record, [(_label(fields, c.field), _shown(fields.get(c.field), c.old, related),
                                _shown(fields.get(c.field), c.new, related)) for c in changes]))
     return rows
+
+
+Change = namedtuple("Change", "field old new")
+
+
+def _changes(older, newer):
+    """The fields that differ between two history records. Not simple_history's diff_against:
+    it leaves out the fields that are not editable — a request's amount, a status — which
+    are the changes that matter most here."""
+    return [Change(f.name, getattr(older, f.attname), getattr(newer, f.attname))
+            for f in older.tracked_fields
+            if f.name != "updated_at" and getattr(older, f.attname) != getattr(newer, f.attname)]
 
 
 def _label(fields, name):
