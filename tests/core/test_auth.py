@@ -57,6 +57,13 @@ def test_login_page_is_chinese(db):
     assert '<html lang="zh-hans">' in html
 
 
+def test_the_browser_language_does_not_switch_to_the_partial_english(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(LOGIN)
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html and "登录" in html
+    assert response["Content-Language"] == "zh-hans"
+
+
 def test_login_page_in_english_after_switching_language(db):
     client = Client()
     response = client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})

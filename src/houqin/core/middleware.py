@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.http import HttpResponseForbidden
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from .choices import TWO_FACTOR_ROLES
 from .tenancy import SchoolNotAllowed, activate
@@ -24,6 +26,23 @@ class SchoolMiddleware:
             except SchoolNotAllowed:
                 return HttpResponseForbidden("无权访问该学校")
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked another language with the switch (its cookie). The
+    browser's Accept-Language is not followed: the English catalogue covers the page shell and
+    the menus only, and staff whose computer happens to be set to English would otherwise get
+    half-English pages with English dates."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 def two_factor_required(request):
