@@ -39,7 +39,8 @@ def test_list_detail_and_history_group_the_thousands(world):
     request = PurchaseRequestFactory(school=world.schools["a"], amount=Decimal("12345.60"))
     client = world.client(Role.DIRECTOR)
     listed = client.get(reverse("procurement:purchaserequest_list")).content.decode()
-    assert "12,345.60" in listed and "12345.60" not in listed
+    assert '<td class="text-end">12,345.60</td>' in listed and "12345.60" not in listed
+    assert '<th class="text-end">预算金额(元)</th>' in listed
     request.amount = Decimal("23456.70")
     request.save()
     shown = client.get(reverse("procurement:purchaserequest_detail", args=[request.pk])).content.decode()

@@ -95,8 +95,10 @@ class ObjectListView(SchoolScopedMixin, ListView):
                    for c in self.columns]
         query = self.request.GET.copy()
         query.pop("page", None)
+        money_at = {i for i, c in enumerate(self.columns) if is_money(fields.get(c))}  # right-aligned
         return super().get_context_data(
-            columns=self.columns, headers=headers, filterset=self.filterset, query=query.urlencode(),
+            columns=self.columns, headers=headers, money_at=money_at, filterset=self.filterset,
+            query=query.urlencode(),
             detail_url_name=url_name(self.model, "detail"), **kwargs,
         )
 
