@@ -191,6 +191,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "houqin@localhost")
 HOUQIN_EMAIL_ENABLED = _env_bool("HOUQIN_EMAIL_ENABLED")
 
 # --- API ------------------------------------------------------------------
+# The blank choice of the list filters reads 全部, not django-filter's “---------”.
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -9,7 +9,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
-from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
 from houqin.core.models import Person, Room
 
 from .choices import AssetStatus, CompensationStatus, HoldingKind
@@ -45,7 +45,7 @@ class AssetFilterSet(SchoolFilterSet):
     status = filters.ChoiceFilter(label="状态", choices=AssetStatus.choices)
     kind = filters.ChoiceFilter(label="管理方式", choices=HoldingKind.choices)
     purchase_year = filters.NumberFilter(label="购置年份", field_name="purchase_date", lookup_expr="year")
-    capitalised = filters.BooleanFilter(label="固定资产")
+    capitalised = YesNoFilter(label="固定资产")
 
     class Meta:
         model = Asset
@@ -75,8 +75,8 @@ class AssetFilterSet(SchoolFilterSet):
 
 class LoanFilterSet(SchoolFilterSet):
     search_fields = ("asset__name", "asset__tag", "borrower__name")
-    overdue = filters.BooleanFilter(label="已逾期", method="filter_overdue")
-    open = filters.BooleanFilter(label="未归还", field_name="returned_on", lookup_expr="isnull")
+    overdue = YesNoFilter(label="已逾期", method="filter_overdue")
+    open = YesNoFilter(label="未归还", field_name="returned_on", lookup_expr="isnull")
 
     class Meta:
         model = Loan

@@ -2,11 +2,21 @@
 request's school through SchoolFilterSet."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
 from .choices import CertificateKind, Employment, RoomKind
 from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
 from .tenancy import is_school_owned, scope
+
+
+class YesNoFilter(filters.BooleanFilter):
+    """A 全部 / 是 / 否 choice. django-filter's own select offers “未知” for “any”, which
+    reads like a value of its own; the query values stay true / false."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]))
+        super().__init__(*args, **kwargs)
 
 
 class SchoolFilterSet(filters.FilterSet):
@@ -91,7 +101,7 @@ class PersonFilterSet(SchoolFilterSet):
 class CertificateFilterSet(SchoolFilterSet):
     search_fields = ("person__name", "number")
     kind = filters.ChoiceFilter(label="证件类型", choices=CertificateKind.choices)
-    expiring = filters.BooleanFilter(label="已过期或30天内到期", method="filter_expiring")
+    expiring = YesNoFilter(label="已过期或30天内到期", method="filter_expiring")
 
     class Meta:
         model = Certificate

@@ -5,7 +5,7 @@ import datetime
 import django_filters as filters
 from django.utils import timezone
 
-from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
 
 from .choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, RequestStatus, VoucherStatus
 from .models import Acceptance, Licence, PurchaseOrder, PurchaseRequest, Supplier, Voucher
@@ -14,7 +14,7 @@ from .models import Acceptance, Licence, PurchaseOrder, PurchaseRequest, Supplie
 class SupplierFilterSet(SchoolFilterSet):
     search_fields = ("name", "contact", "credit_code")
     admission = filters.ChoiceFilter(label="准入状态", choices=Admission.choices)
-    food = filters.BooleanFilter(label="食品供应商")
+    food = YesNoFilter(label="食品供应商")
 
     class Meta:
         model = Supplier
@@ -24,7 +24,7 @@ class SupplierFilterSet(SchoolFilterSet):
 class LicenceFilterSet(SchoolFilterSet):
     search_fields = ("supplier__name", "number")
     kind = filters.ChoiceFilter(label="证照类型", choices=LicenceKind.choices)
-    expiring = filters.BooleanFilter(label="已过期或30天内到期", method="filter_expiring")
+    expiring = YesNoFilter(label="已过期或30天内到期", method="filter_expiring")
 
     class Meta:
         model = Licence

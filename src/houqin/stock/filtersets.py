@@ -7,7 +7,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
-from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
 
 from .choices import CountStatus, ItemCategory, ItemKind, MovementKind, RequisitionStatus, WarehouseKind
 from .models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
@@ -39,7 +39,7 @@ class ItemFilterSet(SchoolFilterSet):
     q = filters.CharFilter(label="搜索（编码、名称或拼音首字母）", method="search")
     category = filters.ChoiceFilter(label="类别", choices=ItemCategory.choices)
     kind = filters.ChoiceFilter(label="性质", choices=ItemKind.choices)
-    low = filters.BooleanFilter(label="低于最低库存", method="filter_low")
+    low = YesNoFilter(label="低于最低库存", method="filter_low")
 
     class Meta:
         model = Item
@@ -59,7 +59,7 @@ class StockBalanceFilterSet(SchoolFilterSet):
     q = filters.CharFilter(label="物品（编码、名称或拼音）", method="search")
     warehouse = filters.ModelChoiceFilter(label="仓库", queryset=Warehouse.objects.all())
     category = filters.ChoiceFilter(label="类别", field_name="item__category", choices=ItemCategory.choices)
-    in_stock = filters.BooleanFilter(label="有库存", method="filter_in_stock")
+    in_stock = YesNoFilter(label="有库存", method="filter_in_stock")
 
     class Meta:
         model = StockBalance
@@ -79,7 +79,7 @@ class BatchFilterSet(SchoolFilterSet):
     warehouse = filters.ModelChoiceFilter(label="仓库", queryset=Warehouse.objects.all())
     expires_before = filters.DateFilter(label="保质期早于", field_name="expires_on", lookup_expr="lt",
                                         widget=forms.DateInput(attrs={"type": "date"}))
-    remaining = filters.BooleanFilter(label="有剩余", method="filter_remaining")
+    remaining = YesNoFilter(label="有剩余", method="filter_remaining")
 
     class Meta:
         model = Batch
