@@ -12,6 +12,7 @@ from pypinyin import Style, lazy_pinyin
 
 from houqin.core import approvals
 from houqin.core.choices import Role
+from houqin.core.models import yuan
 
 from .choices import (
     ON_BOOKS,
@@ -322,7 +323,7 @@ def request_scrap(asset, *, by, reason, quantity=None):
                                         amount=asset.original_value, requested_by=by, previous_status=previous)
     _event(asset, EventKind.SCRAP_REQUEST, by=by, note=reason)
     approvals.request_approval(scrap, SCRAP.key, by=by, amount=scrap.amount,
-                               title=f"报废 {asset.tag} {asset.name} ×{quantity}（{scrap.amount} 元）")
+                               title=f"报废 {asset.tag} {asset.name} ×{quantity}（{yuan(scrap.amount)} 元）")
     return scrap
 
 

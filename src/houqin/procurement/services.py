@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from houqin.core import approvals
 from houqin.core.choices import SCHOOL_ROLES, ApprovalStatus, Decision, Role
-from houqin.core.models import Membership, SignOff
+from houqin.core.models import Membership, SignOff, yuan
 from houqin.core.services import notify
 from houqin.core.tenancy import roles_in
 
@@ -203,7 +203,7 @@ def choose_quote(request, *, by, quote, reason="", off_designation_reason=""):
     low = cheapest(list(request.quotes.all()))
     reason = (reason or "").strip()
     if quote.amount > low.amount and not reason:
-        raise ValidationError(f"所选报价不是最低价（最低为“{low.supplier}” {low.amount} 元），须写明理由")
+        raise ValidationError(f"所选报价不是最低价（最低为“{low.supplier}” {yuan(low.amount)} 元），须写明理由")
     refusal = quote.supplier.refusal()
     if refusal:
         raise ValidationError(refusal)
@@ -254,7 +254,7 @@ def submit(request, *, by):
         raise ValidationError(problems)
     request.status, request.submitted_at = RequestStatus.PENDING, timezone.now()
     request.save(update_fields=["status", "submitted_at", "updated_at"])
-    title = f"采购申请 {request.number} {request.title}（{request.amount} 元）"
+    title = f"采购申请 {request.number} {request.title}（{yuan(request.amount)} 元）"
     if request.off_designation_reason.strip():
         title += f"【非定点采购，理由：{request.off_designation_reason.strip()}】"
     approvals.request_approval(request, REQUEST.key, by=by, amount=request.amount, title=title)

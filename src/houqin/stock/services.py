@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from houqin.core import approvals
 from houqin.core.choices import Role
-from houqin.core.models import Person
+from houqin.core.models import Person, yuan
 from houqin.core.tenancy import roles_in
 
 from .choices import CountStatus, RequisitionStatus
@@ -201,7 +201,7 @@ def submit_requisition(requisition, *, by):
     requisition.save()
     approvals.request_approval(requisition, REQUISITION.key, by=by, amount=requisition.amount,
                                title=f"领用单 {requisition.number}：{requisition.purpose}"
-                                     f"（约 {requisition.amount} 元）")
+                                     f"（约 {yuan(requisition.amount)} 元）")
     return requisition
 
 

@@ -20,7 +20,7 @@ from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
 from houqin.core.forms import SchoolForm, StyledForm
-from houqin.core.models import ApprovalRequest, Building, Room
+from houqin.core.models import ApprovalRequest, Building, Room, yuan
 from houqin.core.rules import ADD, CHANGE, can
 from houqin.core.tenancy import scope
 from houqin.core.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView, SchoolScopedMixin
@@ -204,7 +204,7 @@ class StocktakeCloseView(SchoolScopedMixin, View):
             if approval is None:
                 messages.success(request, "盘点已结束：账实相符，无需调整")
             else:
-                messages.success(request, f"盘点已结束，差异调整已提交审批（{approval.amount} 元）")
+                messages.success(request, f"盘点已结束，差异调整已提交审批（{yuan(approval.amount)} 元）")
         return HttpResponseRedirect(stocktake.get_absolute_url())
 
 

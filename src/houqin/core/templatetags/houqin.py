@@ -1,15 +1,14 @@
-from decimal import Decimal
-
 from django import template
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..menu import MENU
-from ..models import is_money
+from ..models import is_money, yuan
 from ..rules import VIEW, can
 
 register = template.Library()
+register.filter("yuan", yuan)
 LINK = '<a class="nav-link {1}" href="{0}"><i class="bi bi-{2} me-1"></i>{3}</a>'
 
 
@@ -27,14 +26,6 @@ def sidebar(context):
             nav = format_html_join("", LINK, links)
             parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
     return format_html_join("", "{}", ((p,) for p in parts))
-
-
-@register.filter
-def yuan(value):
-    """An amount in 元 as accountants write it: thousands grouped, two decimals (28,102.00)."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
 
 
 @register.filter

@@ -14,9 +14,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
-from ..models import is_money
+from ..models import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
-from ..templatetags.houqin import yuan
 from ..tenancy import scope
 
 

@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
+from houqin.core.models import yuan
 from houqin.core.rules import ADD, CHANGE, VIEW, can
 from houqin.core.views.generic import (
     ObjectDeleteView,
@@ -530,7 +531,10 @@ class StockCountSubmitView(CountAction):
 
     def perform(self, count, data, user):
         approval = services.submit_count(count, by=user)
-        self.done = "账实相符，盘存已完成" if approval is None else f"差异已提交审批（差异金额 {approval.amount} 元）"
+        if approval is None:
+            self.done = "账实相符，盘存已完成"
+        else:
+            self.done = f"差异已提交审批（差异金额 {yuan(approval.amount)} 元）"
         return approval
 
 
