@@ -165,6 +165,38 @@ def test_signers_are_notified(world):
     assert not Notification.objects.filter(recipient=world.user(Role.PRINCIPAL)).exists()
 
 
+def unread_prompts(user):
+    return Notification.objects.filter(recipient=user, title__startswith="待您审批", read_at__isnull=True).count()
+
+
+def test_sign_prompts_are_read_once_nothing_more_is_asked(world):
+    _, approval = purchase(world, "1500.00")
+    director, principal = world.user(Role.DIRECTOR), world.user(Role.PRINCIPAL)
+    assert (unread_prompts(director), unread_prompts(principal)) == (1, 0)
+    approvals.sign(approval, by=director, decision="approve")
+    assert (unread_prompts(director), unread_prompts(principal)) == (0, 1)
+    approvals.sign(approval, by=principal, decision="approve")
+    assert unread_prompts(principal) == 0
+    # Two signers at one step: the first signer's prompt is read, his colleague's waits for him.
+    v = voucher(world, "800.00", buyer_role=Role.KEEPER)
+    acceptance = approvals.request_approval(v, "example.acceptance", by=world.user(Role.BUYER))
+    teacher = world.user(Role.TEACHER)
+    assert (unread_prompts(teacher), unread_prompts(director)) == (1, 1)
+    approvals.sign(acceptance, by=teacher, decision="approve")
+    assert (unread_prompts(teacher), unread_prompts(director)) == (0, 1)
+    approvals.sign(acceptance, by=director, decision="approve")  # the step is complete
+    assert not Notification.objects.filter(url=acceptance.get_absolute_url(), title__startswith="待您审批",
+                                           read_at__isnull=True).exists()
+    # A withdrawn request asks nothing of anyone.
+    _, withdrawn = purchase(world, "20.00")
+    assert unread_prompts(director) == 1
+    approvals.withdraw(withdrawn, by=world.user(Role.BUYER))
+    assert unread_prompts(director) == 0
+    # The notice to the requester about the outcome is not a prompt, and stays unread.
+    assert Notification.objects.filter(recipient=world.user(Role.BUYER), read_at__isnull=True,
+                                       title__contains="已通过").exists()
+
+
 def test_signoffs_are_append_only(world):
     _, approval = purchase(world, "10.00")
     signoff = approvals.sign(approval, by=world.user(Role.DIRECTOR), decision="approve")

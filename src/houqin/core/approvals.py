@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .choices import ApprovalStatus, Decision, Role
-from .models import ApprovalRequest, Membership, SignOff
+from .models import ApprovalRequest, Membership, Notification, SignOff
 from .tenancy import roles_in
 
 
@@ -152,6 +152,7 @@ def sign(approval, *, by, decision, comment=""):
             )
     except IntegrityError:
         raise PermissionDenied("您已在本环节签过字，须由另一人签字")
+    _settle_sign_prompts(approval, signer=by)
     policy = POLICIES[approval.policy]
     if decision == Decision.REJECT:
         _finish(approval, ApprovalStatus.REJECTED, policy.on_rejected, by)
@@ -160,6 +161,7 @@ def sign(approval, *, by, decision, comment=""):
             approval.step += 1
             approval.awaiting = _pipe(approval.steps[approval.step]["roles"])
             approval.save(update_fields=["step", "awaiting", "updated_at"])
+            _settle_sign_prompts(approval)
             _notify_signers(approval)
         else:
             _finish(approval, ApprovalStatus.APPROVED, policy.on_approved, by)
@@ -175,17 +177,33 @@ def withdraw(approval, *, by):
         raise PermissionDenied("只有申请人可以撤回")
     approval.status, approval.awaiting, approval.decided_at = ApprovalStatus.WITHDRAWN, "", timezone.now()
     approval.save(update_fields=["status", "awaiting", "decided_at", "updated_at"])
+    _settle_sign_prompts(approval)
 
 
 def _finish(approval, status, callback, by):
     approval.status, approval.awaiting, approval.decided_at = status, "", timezone.now()
     approval.save(update_fields=["status", "awaiting", "decided_at", "updated_at"])
+    _settle_sign_prompts(approval)
     if callback:
         callback(approval.subject, approval, by)
     from .services import notify
 
     notify([approval.requested_by], school=approval.school,
            title=f"{approval.title}：{approval.get_status_display()}", url=approval.get_absolute_url())
+
+
+SIGN_PROMPT = "待您审批："
+
+
+def _settle_sign_prompts(approval, signer=None):
+    """Mark the 待您审批 notices of an approval read once they ask for nothing more: the
+    signer's own as soon as he has signed, everyone's when the step is complete or the
+    approval has ended — so the unread count shows only what still needs doing."""
+    notices = Notification.objects.filter(school=approval.school, url=approval.get_absolute_url(),
+                                          title__startswith=SIGN_PROMPT, read_at__isnull=True)
+    if signer is not None:
+        notices = notices.filter(recipient=signer)
+    notices.update(read_at=timezone.now())
 
 
 def _notify_signers(approval):
@@ -197,7 +215,7 @@ def _notify_signers(approval):
         role__in=roles,
     ).exclude(user_id__in=[int(x) for x in approval.barred.strip("|").split("|") if x])
     users = {m.user for m in members.select_related("user")}
-    notify(users, school=approval.school, title=f"待您审批：{approval.title}", url=approval.get_absolute_url())
+    notify(users, school=approval.school, title=f"{SIGN_PROMPT}{approval.title}", url=approval.get_absolute_url())
 
 
 def inbox(user):
