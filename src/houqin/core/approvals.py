@@ -152,7 +152,6 @@ def sign(approval, *, by, decision, comment=""):
             )
     except IntegrityError:
         raise PermissionDenied("您已在本环节签过字，须由另一人签字")
-    _settle_sign_prompts(approval, signer=by)
     policy = POLICIES[approval.policy]
     if decision == Decision.REJECT:
         _finish(approval, ApprovalStatus.REJECTED, policy.on_rejected, by)
@@ -165,6 +164,8 @@ def sign(approval, *, by, decision, comment=""):
             _notify_signers(approval)
         else:
             _finish(approval, ApprovalStatus.APPROVED, policy.on_approved, by)
+    else:  # the step waits for another signer: only this one's prompt is answered
+        _settle_sign_prompts(approval, signer=by)
     return signoff
 
 

@@ -39,7 +39,8 @@ def yuan(value):
 
 def is_money(field):
     """True for a model field holding an amount in 元 (declared with MONEY)."""
-    return isinstance(field, models.DecimalField) and (field.max_digits, field.decimal_places) == tuple(MONEY.values())
+    return isinstance(field, models.DecimalField) and (field.max_digits, field.decimal_places) == (
+        MONEY["max_digits"], MONEY["decimal_places"])
 
 
 class District(models.Model):

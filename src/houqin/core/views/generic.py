@@ -16,6 +16,7 @@ from django.views.generic.edit import FormView
 
 from ..models import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
+from ..templatetags.houqin import cell
 from ..tenancy import scope
 
 
@@ -115,7 +116,7 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
 
         obj = self.object
         rows = [
-            (f.verbose_name, self._display(obj, f))
+            (f.verbose_name, cell(obj, f.name))
             for f in obj._meta.concrete_fields
             if f.name not in self.HIDDEN and (self.fields is None or f.name in self.fields)
         ]
@@ -130,17 +131,6 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
             delete_url=model_url(self.model, "delete", obj.pk) if can(roles, DELETE, self.model) else None,
             **kwargs,
         )
-
-    @staticmethod
-    def _display(obj, field):
-        if field.choices:
-            return getattr(obj, f"get_{field.name}_display")()
-        value = getattr(obj, field.name)
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if value in (None, ""):
-            return "—"
-        return yuan(value) if is_money(field) else value
 
 
 def history_rows(obj, limit=50):
