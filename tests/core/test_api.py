@@ -5,6 +5,8 @@ import datetime
 import json
 import re
 from decimal import Decimal
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -443,6 +445,21 @@ def test_schema_generates_without_warnings(tmp_path):
                  "/api/v1/notifications/read/", "/api/v1/notifications/unread-count/",
                  "/api/v1/schools/mine/"):
         assert path in text
+
+
+def test_each_app_declares_its_api_routes_and_core_names_none():
+    """An app joins the API through its own api/urls.py ROUTES: core's URLconf imports no app."""
+    from django.apps import apps
+
+    from houqin.core.api import urls
+
+    source = Path(urls.__file__).read_text(encoding="utf-8")
+    others = [c for c in apps.get_app_configs() if c.name.startswith("houqin.") and c.label != "core"]
+    assert others and not [c.name for c in others if c.name in source or f"{c.label}." in source]
+    registered = {prefix: viewset for prefix, viewset, _ in urls.router.registry}
+    for config in others:
+        for prefix, viewset, _ in import_module(f"{config.name}.api.urls").ROUTES:
+            assert registered[prefix] is viewset
 
 
 def test_schema_and_docs_are_served_with_offline_assets(world):

@@ -122,8 +122,3 @@ class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         if not result.ok:
             return Response(body, status=422)
         return Response(body, status=status.HTTP_201_CREATED if commit else status.HTTP_200_OK)
-
-
-def register(router):
-    router.register("asset-reports", AssetReportViewSet, basename="asset-report")
-    router.register("asset-imports", AssetImportViewSet, basename="asset-import")

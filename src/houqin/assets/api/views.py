@@ -457,14 +457,3 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
         data = self.input(s.CountSerializer)
         services.count_line(line, by=self.by(), counted=data["counted"], damaged=data["damaged"], note=data["note"])
         return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
-
-
-def register(router):
-    router.register("asset-categories", CategoryViewSet, basename="asset-category")
-    router.register("assets", AssetViewSet)
-    router.register("loans", LoanViewSet)
-    router.register("compensations", CompensationViewSet)
-    router.register("scrap-requests", ScrapRequestViewSet)
-    router.register("stocktakes", StocktakeViewSet)
-    router.register("stocktake-rooms", StocktakeRoomViewSet)
-    router.register("stocktake-lines", StocktakeLineViewSet)

@@ -258,16 +258,3 @@ class NotificationViewSet(SchoolScopedReadOnlyViewSet):
     @action(detail=False, url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
-
-
-def register(router):
-    router.register("schools", SchoolViewSet)
-    router.register("campuses", CampusViewSet)
-    router.register("buildings", BuildingViewSet)
-    router.register("terms", TermViewSet)
-    router.register("rooms", RoomViewSet)
-    router.register("classes", SchoolClassViewSet)
-    router.register("people", PersonViewSet)
-    router.register("certificates", CertificateViewSet)
-    router.register("approvals", ApprovalViewSet)
-    router.register("notifications", NotificationViewSet)

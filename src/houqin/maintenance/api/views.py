@@ -255,10 +255,3 @@ class SpecialEquipmentViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet)
         equipment = self.get_object()
         page = self.paginate_queryset(MaintenanceRecord.objects.filter(school=self.school, equipment=equipment))
         return self.get_paginated_response(s.MaintenanceRecordSerializer(page, many=True).data)
-
-
-def register(router):
-    router.register("work-orders", WorkOrderViewSet)
-    router.register("preventive-plans", PreventivePlanViewSet)
-    router.register("preventive-tasks", PreventiveTaskViewSet)
-    router.register("special-equipment", SpecialEquipmentViewSet)

@@ -217,14 +217,3 @@ class VoucherViewSet(NoDeleteViewSet):
         data = self.input(s.SignInput)
         services.sign_voucher(voucher, by=request.user, decision=data["decision"], comment=data["comment"])
         return self.done(voucher)
-
-
-def register(router):
-    router.register("suppliers", SupplierViewSet)
-    router.register("supplier-licences", LicenceViewSet)
-    router.register("supplier-designations", DesignationViewSet)
-    router.register("supplier-ratings", RatingViewSet)
-    router.register("purchase-requests", PurchaseRequestViewSet)
-    router.register("purchase-orders", PurchaseOrderViewSet)
-    router.register("acceptances", AcceptanceViewSet)
-    router.register("vouchers", VoucherViewSet)

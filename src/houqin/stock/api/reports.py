@@ -186,7 +186,3 @@ class StockReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
                       "this": s(r["this"]), "saving": s(r["saving"])} for r in report["rows"]],
             "total": {k: s(v) for k, v in report["total"].items()},
         })
-
-
-def register(router):
-    router.register("stock-reports", StockReportViewSet, basename="stock-report")

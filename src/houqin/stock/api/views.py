@@ -229,13 +229,3 @@ class StockCountViewSet(NoDeleteViewSet):
         self.input(s.EmptySerializer)
         services.cancel_count(count, by=request.user)
         return self.fresh(count)
-
-
-def register(router):
-    router.register("warehouses", WarehouseViewSet)
-    router.register("stock-items", ItemViewSet)
-    router.register("stock-balances", StockBalanceViewSet)
-    router.register("stock-batches", BatchViewSet)
-    router.register("stock-movements", MovementViewSet)
-    router.register("requisitions", RequisitionViewSet)
-    router.register("stock-counts", StockCountViewSet)
