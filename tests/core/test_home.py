@@ -43,6 +43,24 @@ def test_sidebar_follows_the_rules(world):
     assert reverse("core:certificate_list") not in guard
 
 
+def test_an_app_places_items_under_another_apps_section_whenever_it_loads(monkeypatch):
+    from collections import defaultdict
+
+    from houqin.core import menu
+
+    monkeypatch.setattr(menu, "SECTIONS", {})
+    monkeypatch.setattr(menu, "PLACED", defaultdict(list))
+    report = menu.Item("月报", "core:home")
+    menu.place("reports", [report])  # the placing app loads before the one that declares
+    menu.section("reports", "报表", [menu.Item("总表", "core:home")])
+    assert menu.sections() == [("报表", [menu.Item("总表", "core:home"), report])]
+    with pytest.raises(ValueError):
+        menu.section("reports", "报表", [])
+    menu.place("canteen", [report])
+    with pytest.raises(LookupError):  # a typo in the key is not silently dropped
+        menu.sections()
+
+
 def test_user_without_school_gets_a_clear_refusal(db):
     from django.test import Client
 

@@ -12,4 +12,4 @@ class AssetsConfig(AppConfig):
         from . import rules, services  # noqa: F401  (the rules table and the approval policies)
         from .menu import ITEMS
 
-        section("校产", ITEMS)
+        section(self.label, "校产", ITEMS)

@@ -1,7 +1,9 @@
-"""The sidebar: modules and their pages. Each app appends its own section; an item shows
-only to roles that may view its model (asked of the same rules table). Labels are Chinese
-source strings wrapped in gettext_lazy, translated when the sidebar renders."""
+"""The sidebar: modules and their pages. Each app declares its own section under a key (its
+label) and may place items under another section's key, so no app edits another's menu; an
+item shows only to roles that may view its model (asked of the same rules table). Labels are
+Chinese source strings wrapped in gettext_lazy, translated when the sidebar renders."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +17,14 @@ class Item:
     icon: str = "dot"
 
 
-MENU: list[tuple[str, list[Item]]] = [
-    (_("工作台"), [
+# key -> (title, items), in the order the sections are declared; core's come first.
+SECTIONS: dict[str, tuple[str, list[Item]]] = {
+    "workbench": (_("工作台"), [
         Item(_("首页"), "core:home", icon="house"),
         Item(_("待我审批"), "core:approval_inbox", icon="check2-square"),
         Item(_("通知"), "core:notification_list", icon="bell"),
     ]),
-    (_("基础信息"), [
+    "basics": (_("基础信息"), [
         Item(_("校区"), "core:campus_list", "core.campus", "geo-alt"),
         Item(_("楼栋"), "core:building_list", "core.building", "building"),
         Item(_("学期"), "core:term_list", "core.term", "calendar3"),
@@ -31,8 +34,26 @@ MENU: list[tuple[str, list[Item]]] = [
         Item(_("证件"), "core:certificate_list", "core.certificate", "card-checklist"),
         Item(_("账号与角色"), "core:membership_list", "core.membership", "person-lock"),
     ]),
-]
+}
+# key -> items other apps placed under that section, in the order they were placed.
+PLACED: dict[str, list[Item]] = defaultdict(list)
 
 
-def section(title, items):
-    MENU.append((title, items))
+def section(key, title, items):
+    """Declare the sidebar section `key` (an app's label), after those declared before it."""
+    if key in SECTIONS:
+        raise ValueError(f"menu section {key!r} is declared twice")
+    SECTIONS[key] = (title, list(items))
+
+
+def place(key, items):
+    """Put items at the end of section `key`, whichever app declares it and whenever."""
+    PLACED[key].extend(items)
+
+
+def sections():
+    """(title, items) of every section in order, each ending with the items placed under it."""
+    unknown = set(PLACED) - set(SECTIONS)
+    if unknown:
+        raise LookupError(f"menu items placed under undeclared sections: {sorted(unknown)}")
+    return [(title, [*items, *PLACED[key]]) for key, (title, items) in SECTIONS.items()]

@@ -12,4 +12,4 @@ class MaintenanceConfig(AppConfig):
         from . import home, rules  # noqa: F401  (the rules table and the home-page panels)
         from .menu import ITEMS
 
-        section("维修", ITEMS)
+        section(self.label, "维修", ITEMS)

@@ -12,4 +12,4 @@ class ProcurementConfig(AppConfig):
         from . import home, rules, services  # noqa: F401  (home panel, rules table, approval policies)
         from .menu import ITEMS
 
-        section("采购", ITEMS)
+        section(self.label, "采购", ITEMS)

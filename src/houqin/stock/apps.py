@@ -7,9 +7,10 @@ class StockConfig(AppConfig):
     verbose_name = "库房"
 
     def ready(self):
-        from houqin.core.menu import section
+        from houqin.core.menu import place, section
 
         from . import rules, services  # noqa: F401  (the rules table and the approval policies)
-        from .menu import ITEMS
+        from .menu import ITEMS, REPORTS
 
-        section("库房", ITEMS)
+        section(self.label, "库房", ITEMS)
+        place(self.label, REPORTS)

@@ -1,4 +1,4 @@
-"""The stock section of the sidebar (库房); report pages add their items below the pages'."""
+"""The stock section of the sidebar (库房), and the report pages placed at its end."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,13 +15,9 @@ ITEMS = [
 ]
 
 # Report pages (stock/views/reports.py); the other reports are linked from their header.
-from django.utils.translation import gettext_lazy as _r  # noqa: E402
-
-from houqin.core.menu import Item as _ReportItem  # noqa: E402
-
-ITEMS += [
-    _ReportItem(_r("库存结存"), "stock:report_balance", "stock.movement", "clipboard-data"),
-    _ReportItem(_r("材料账"), "stock:report_ledger", "stock.movement", "journal-text"),
-    _ReportItem(_r("按月分类支出"), "stock:report_spending", "stock.movement", "bar-chart"),
-    _ReportItem(_r("易耗品学期对比"), "stock:report_terms", "stock.movement", "arrow-down-up"),
+REPORTS = [
+    Item(_("库存结存"), "stock:report_balance", "stock.movement", "clipboard-data"),
+    Item(_("材料账"), "stock:report_ledger", "stock.movement", "journal-text"),
+    Item(_("按月分类支出"), "stock:report_spending", "stock.movement", "bar-chart"),
+    Item(_("易耗品学期对比"), "stock:report_terms", "stock.movement", "arrow-down-up"),
 ]

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from ..menu import MENU
+from ..menu import sections
 from ..models import is_money, yuan
 from ..rules import VIEW, can
 
@@ -17,7 +17,7 @@ def sidebar(context):
     request = context["request"]
     roles = getattr(request, "roles", frozenset())
     parts = []
-    for title, items in MENU:
+    for title, items in sections():
         links = [
             (reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
             for i in items if i.model is None or can(roles, VIEW, i.model)
