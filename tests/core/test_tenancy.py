@@ -3,7 +3,7 @@
 Every model with a `school` field must be reachable only through the scoped path: each one
 with pages has a PagesContract, each one in the API has an ApiContract (both give the
 cross-school 404 and nothing-written tests for every role), and the rest are named here
-with the test that covers them.
+with the test that covers them, in each app's tests/<app>/declared.py.
 """
 
 from django.apps import apps
@@ -12,45 +12,12 @@ from django.urls import NoReverseMatch, reverse
 from houqin.core.rules import RULES
 from houqin.core.tenancy import schools_for
 
-from .. import contracts
-from ..assets import test_pages as assets_test_pages  # noqa: F401  (registers the assets page contracts)
-from ..maintenance import test_api as maintenance_test_api  # noqa: F401  (registers its API contracts)
-from ..maintenance import test_pages as maintenance_test_pages  # noqa: F401  (registers its page contracts)
-from ..procurement import test_api as procurement_test_api  # noqa: F401  (registers its API contracts)
-from ..procurement import test_pages as procurement_test_pages  # noqa: F401  (registers its page contracts)
-from ..stock import test_api as stock_test_api  # noqa: F401  (registers the stock API contracts)
-from ..stock import test_pages as stock_test_pages  # noqa: F401  (registers the stock page contracts)
-from . import test_pages  # noqa: F401  (registers the page contracts)
+from .. import api_contracts, contracts
+from ..declared import declared, import_test_modules
 
-# School-owned models without their own list pages or endpoints, and where they are covered.
-COVERED_ELSEWHERE = {
-    "core.approvalrequest": "test_approvals.test_other_schools_approval_is_404 (+ API contract)",
-    "core.signoff": "test_approvals: signed only through its approval; append-only",
-    "core.attachment": "test_attachments.test_download_is_an_attachment_of_the_own_school_only",
-    "core.notification": "test_notifications.test_notifications_are_private (per recipient)",
-    "core.membership": "test_members (list scoped, grant/revoke per role, other school's 404)",
-    "assets.stocktake": "tests/assets/test_stocktakes.py: TestStocktakePages (PagesContract) + other-school 404s",
-    "assets.stocktakeroom": "tests/assets/test_stocktakes.py: test_other_schools_stocktake_room_and_line_are_404",
-    "assets.stocktakeline": "tests/assets/test_stocktakes.py: test_other_schools_stocktake_room_and_line_are_404",
-    "assets.assetevent": "append-only ledger (明细帐) written by assets.services, shown on the asset's scoped "
-                         "detail page (assets/test_pages.test_detail_shows_the_ledger_and_actions_for_keepers_only)",
-    "assets.loan": "made by the lend action, no add/edit page: assets/test_pages.test_child_list_and_detail "
-                   "(list scoped, other school's 404 per role) and test_action_* (return: 403, 404, nothing written)",
-    "assets.compensation": "made by the damage action: assets/test_pages.test_child_list_and_detail, test_action_*",
-    "assets.scraprequest": "made by the scrap action: assets/test_pages.test_child_list_and_detail, test_action_*",
-    "maintenance.workorderevent": "append-only log written by maintenance.services, read with its scoped order: "
-                                  "maintenance/test_services.test_event_log_is_append_only, "
-                                  "test_api.test_work_order_steps",
-    "maintenance.workorderpart": "made by the order's parts step in the stock issue's transaction: "
-                                 "maintenance/test_services.test_full_life_with_parts, "
-                                 "test_api.test_parts_through_the_api",
-    "maintenance.preventivetask": "made by houqin tick, no add/edit page: maintenance/test_preventive."
-                                  "test_task_pages_are_scoped (list scoped, other school's 404) + API contract",
-    "maintenance.maintenancerecord": "append-only, made by the equipment's record action: "
-                                     "maintenance/test_equipment.test_record_page (403, other school's 404)",
-    "exampleapp.voucher": "test-only model",
-    "exampleapp.cashentry": "test-only model",
-}
+import_test_modules()  # every app's contract classes register themselves
+# School-owned models without their own list pages or endpoints, each app's with its test.
+COVERED_ELSEWHERE = declared("COVERED_ELSEWHERE")
 
 
 def school_owned_models():
@@ -84,11 +51,6 @@ def test_every_school_owned_model_is_covered():
 def test_every_api_model_has_an_api_contract():
     from houqin.core.api.urls import router
 
-    try:
-        from .. import api_contracts
-        from . import test_api  # noqa: F401
-    except ImportError:  # pragma: no cover - the API contract module is part of the suite
-        raise AssertionError("tests/api_contracts.py is missing") from None
     missing = []
     for _prefix, viewset, _basename in router.registry:
         model = viewset.queryset.model

@@ -15,7 +15,7 @@ from houqin.core.choices import Decision, Role
 from houqin.core.models import ApprovalRequest, Notification
 from houqin.procurement import services
 from houqin.procurement.choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, RequestStatus
-from houqin.procurement.models import Rating, Voucher
+from houqin.procurement.models import ProcurementSettings, Rating, Voucher
 from houqin.stock.models import Movement, StockBalance
 from tests.stock.factories import ItemFactory, WarehouseFactory, food
 
@@ -39,7 +39,7 @@ def steps(req):
 ])
 def test_the_approval_chain_follows_the_amount(world, amount, expected):
     school = world.schools["a"]
-    if Decimal(amount) >= school.quote_threshold:
+    if Decimal(amount) >= ProcurementSettings.of(school).quote_threshold:
         req = f.quoted(school, (amount, str(Decimal(amount) + 1), str(Decimal(amount) + 2)), amount=amount)
     else:
         req = f.request(school, amount)

@@ -74,14 +74,6 @@ class School(models.Model):
     capitalisation_threshold = models.DecimalField(
         "固定资产起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)]
     )
-    quote_threshold = models.DecimalField(
-        "三家比价起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)],
-        help_text="采购申请金额达到此数须有三家不同供应商的报价（货比三家）",
-    )
-    repair_verify_days = models.PositiveSmallIntegerField(
-        "报修自动验收天数", default=3, help_text="维修完毕后报修人这么多天未验收，系统自动验收")
-    repair_response_hours_urgent = models.PositiveSmallIntegerField("紧急报修响应时限(小时)", default=4)
-    repair_response_hours_normal = models.PositiveSmallIntegerField("一般报修响应时限(小时)", default=48)
     require_two_factor = models.BooleanField("校长、主任、会计须两步验证", default=False)
     webhook_kind = models.CharField("群机器人", max_length=16, choices=WebhookKind.choices, blank=True)
     webhook_url = models.URLField("群机器人地址", blank=True)
@@ -158,6 +150,31 @@ class SchoolOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SchoolSettings(models.Model):
+    """Base of an app's settings for one school (procurement's quote threshold, maintenance's
+    repair times), one-to-one with it, so an app adds its settings without a core migration.
+    A school without its row reads the defaults: the row is written when they are changed,
+    never on reading. The school's page shows every subclass."""
+
+    school = models.OneToOneField(School, models.CASCADE, primary_key=True, related_name="%(class)s",
+                                  verbose_name="学校")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.school}{self._meta.verbose_name}"
+
+    @classmethod
+    def of(cls, school):
+        """The school's row, or one with the defaults (unsaved). With the list's
+        select_related("school__<model name>") this asks no query per row."""
+        try:
+            return getattr(school, cls._meta.model_name)
+        except cls.DoesNotExist:
+            return cls(school=school)  # the one-to-one caches it on `school` for the next read
 
 
 # --- Places ---------------------------------------------------------------

@@ -28,7 +28,7 @@ def work_orders_panel(request):
     from .models import WorkOrder
 
     roles = set(request.roles)
-    qs = WorkOrder.objects.filter(school=request.school).select_related("room__building", "school")
+    qs = WorkOrder.objects.filter(school=request.school).select_related("room__building", "school__maintenancesettings")
     if roles & {Role.PRINCIPAL, Role.DIRECTOR}:
         qs, title, url = qs.filter(status=Status.SUBMITTED), "待派单报修", reverse("maintenance:board")
     elif Role.WORKER in roles:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import AppendOnlyModel
-from houqin.core.models import MONEY, Person, Room, School, SchoolOwned
+from houqin.core.models import MONEY, Person, Room, School, SchoolOwned, SchoolSettings
 
 from .choices import (
     OPEN,
@@ -30,6 +30,17 @@ from .choices import (
 )
 
 HOURS = {"max_digits": 6, "decimal_places": 1}
+
+
+class MaintenanceSettings(SchoolSettings):
+    repair_verify_days = models.PositiveSmallIntegerField(
+        "报修自动验收天数", default=3, help_text="维修完毕后报修人这么多天未验收，系统自动验收")
+    repair_response_hours_urgent = models.PositiveSmallIntegerField("紧急报修响应时限(小时)", default=4)
+    repair_response_hours_normal = models.PositiveSmallIntegerField("一般报修响应时限(小时)", default=48)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "维修设置"
 
 
 class WorkOrder(SchoolOwned):
@@ -107,8 +118,9 @@ class WorkOrder(SchoolOwned):
         return self.status in OPEN
 
     def response_hours(self):
-        return (self.school.repair_response_hours_urgent if self.urgency == Urgency.URGENT
-                else self.school.repair_response_hours_normal)
+        limits = MaintenanceSettings.of(self.school)
+        return (limits.repair_response_hours_urgent if self.urgency == Urgency.URGENT
+                else limits.repair_response_hours_normal)
 
     def due_at(self):
         return self.reported_at + datetime.timedelta(hours=self.response_hours())

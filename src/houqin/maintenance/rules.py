@@ -15,6 +15,8 @@ from houqin.core.rules import EVERYONE, MANAGERS, RULES, rule
 WORKERS = MANAGERS | {R.WORKER}
 
 RULES.update({
+    # The school's repair times: shown on the school's page, changed like the school.
+    "maintenance.maintenancesettings": RULES["core.school"],
     "maintenance.workorder": rule(EVERYONE, add=EVERYONE, change=MANAGERS, delete=()),
     # The event log is written only by services and read with its order.
     "maintenance.workorderevent": rule(EVERYONE),

@@ -16,7 +16,15 @@ from houqin.core.models import Membership, Person, SchoolClass
 from houqin.core.services import notify
 
 from .choices import OPEN, EventKind, RecordKind, Status, TaskStatus, Urgency
-from .models import MaintenanceRecord, PreventiveTask, SpecialEquipment, WorkOrder, WorkOrderEvent, WorkOrderPart
+from .models import (
+    MaintenanceRecord,
+    MaintenanceSettings,
+    PreventiveTask,
+    SpecialEquipment,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPart,
+)
 
 MANAGER_ROLES = (Role.DIRECTOR, Role.PRINCIPAL)
 
@@ -284,9 +292,11 @@ def auto_verify(today=None):
     if today is not None and today != timezone.localdate():  # a given day (tick --date): its end
         now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
     count = 0
-    pending = WorkOrder.objects.filter(status=Status.DONE).select_related("school", "asset", "reporter")
+    pending = (WorkOrder.objects.filter(status=Status.DONE)
+               .select_related("school__maintenancesettings", "asset", "reporter"))
     for order in pending:
-        if order.done_at and order.done_at + datetime.timedelta(days=order.school.repair_verify_days) <= now:
+        days = MaintenanceSettings.of(order.school).repair_verify_days
+        if order.done_at and order.done_at + datetime.timedelta(days=days) <= now:
             with transaction.atomic():
                 order = _locked(order)
                 if order.status != Status.DONE:
@@ -296,7 +306,7 @@ def auto_verify(today=None):
                 order.auto_verified = True
                 order.save()
                 _event(order, EventKind.AUTO_VERIFY, by=None,
-                       note=f"完工 {order.school.repair_verify_days} 天内报修人未验收，系统自动验收")
+                       note=f"完工 {days} 天内报修人未验收，系统自动验收")
                 _close_asset(order, order.reporter, f"报修单 {order.number} 自动验收")
             count += 1
     return count

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from houqin.core.models import MONEY, Room, SchoolOwned
+from houqin.core.models import MONEY, Room, SchoolOwned, SchoolSettings
 from houqin.stock.choices import ItemCategory
 from houqin.stock.models import QTY, Item, Warehouse
 
@@ -25,6 +25,17 @@ from .choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, Requ
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 CENT = Decimal("0.01")
+
+
+class ProcurementSettings(SchoolSettings):
+    quote_threshold = models.DecimalField(
+        "三家比价起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)],
+        help_text="采购申请金额达到此数须有三家不同供应商的报价（货比三家）",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购设置"
 
 
 class Supplier(SchoolOwned):

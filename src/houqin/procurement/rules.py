@@ -16,6 +16,8 @@ REQUESTERS = BUYERS | {R.CANTEEN, R.KEEPER}
 RECEIVERS = MANAGERS | {R.KEEPER, R.CANTEEN, R.BUYER}
 
 RULES.update({
+    # The school's quote threshold: shown on the school's page, changed like the school.
+    "procurement.procurementsettings": RULES["core.school"],
     "procurement.supplier": rule(PROCUREMENT, add=BUYERS, delete=()),
     "procurement.licence": rule(PROCUREMENT, add=BUYERS | {R.KEEPER}, delete=MANAGERS),
     "procurement.designation": rule(PROCUREMENT, add=MANAGERS, delete=MANAGERS),

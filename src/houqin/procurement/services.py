@@ -23,6 +23,7 @@ from .models import (
     AcceptanceLine,
     Designation,
     Licence,
+    ProcurementSettings,
     PurchaseOrder,
     PurchaseRequest,
     Quote,
@@ -168,7 +169,7 @@ def designated_supplier(request, designated=None):
 
 
 def needs_quotes(request):
-    return request.amount >= request.school.quote_threshold
+    return request.amount >= ProcurementSettings.of(request.school).quote_threshold
 
 
 def cheapest(quotes):
@@ -226,7 +227,8 @@ def submit_problems(request):
     if needs_quotes(request):
         quotes = list(request.quotes.select_related("supplier"))
         if len({q.supplier_id for q in quotes}) < 3:
-            problems.append(f"金额 {request.amount} 元达到三家比价起点 {request.school.quote_threshold} 元，"
+            threshold = ProcurementSettings.of(request.school).quote_threshold
+            problems.append(f"金额 {request.amount} 元达到三家比价起点 {threshold} 元，"
                             f"须有三家不同供应商的报价（现有 {len(quotes)} 家）")
         elif request.chosen_quote_id is None:
             problems.append("请选定一家报价")

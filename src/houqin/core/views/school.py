@@ -1,9 +1,11 @@
 """The school's own page and settings (thresholds, two-factor, group robot)."""
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .. import forms, models
+from ..templatetags.houqin import cell
 from ..tenancy import schools_for
 from .generic import ObjectDetailView, ObjectEditView
 
@@ -16,6 +18,21 @@ class SchoolDetailView(ObjectDetailView):
 
     def get_queryset(self):
         return schools_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] += app_settings_rows(self.object)
+        return context
+
+
+def app_settings_rows(school):
+    """(label, value) of every installed app's settings for the school (SchoolSettings)."""
+    rows = []
+    for model in apps.get_models():
+        if issubclass(model, models.SchoolSettings):
+            values = model.of(school)
+            rows += [(f.verbose_name, cell(values, f.name)) for f in model._meta.concrete_fields if f.name != "school"]
+    return rows
 
 
 class SchoolEditView(ObjectEditView):

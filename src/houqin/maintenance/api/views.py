@@ -89,7 +89,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
     queryset = WorkOrder.objects.all()
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
-    select_related = ("room", "worker", "reporter", "school")
+    select_related = ("room", "worker", "reporter", "school__maintenancesettings")
     action_rules = {
         "assign": (CHANGE, WorkOrder), "start": (VIEW, STEP), "finish": (VIEW, STEP),
         "verify": (VIEW, STEP), "reopen": (VIEW, STEP), "cancel": (VIEW, STEP),

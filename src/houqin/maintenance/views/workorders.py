@@ -25,10 +25,10 @@ from houqin.core.views.generic import (
 
 from .. import filtersets, forms, services
 from ..choices import OPEN, Status, Urgency
-from ..models import WorkOrder, WorkOrderEvent, WorkOrderPart
+from ..models import MaintenanceSettings, WorkOrder, WorkOrderEvent, WorkOrderPart
 from ..rules import sees_all, visible_orders
 
-ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school")
+ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school__maintenancesettings")
 
 
 class VisibleOrdersMixin:
@@ -281,7 +281,7 @@ class BoardView(SchoolScopedMixin, View):
         return render(request, "maintenance/board.html", {
             "columns": columns, "orders": orders, "overdue": sum(o.is_overdue for o in orders),
             "awaiting_verification": done, "assign_form": forms.AssignForm(school=request.school, prefix="assign"),
-            "school": request.school, "urgent": Urgency.URGENT})
+            "limits": MaintenanceSettings.of(request.school), "urgent": Urgency.URGENT})
 
 
 class MyJobsView(SchoolScopedMixin, View):
