@@ -260,7 +260,7 @@ class ApiContract:
     def test_full_update(self, world):
         role = self.writer(CHANGE)
         if role is None:
-            return
+            pytest.skip(f"no role may change {self.model._meta.label} through the API")
         obj = self.make(world, "a")
         response = api_client(world, role).put(self.url(obj.pk), self.valid_payload(world), format="json")
         assert response.status_code == 200, response.data
@@ -281,7 +281,7 @@ class ApiContract:
     def test_malformed_payload_writes_nothing(self, world):
         role = self.writer(ADD)
         if role is None:
-            return
+            pytest.skip(f"no role may create {self.model._meta.label} through the API")
         client = api_client(world, role)
         wrong, count = self.wrong_types(world), self.model.objects.count()
         for body in (wrong, {}, [1, 2], "text"):
@@ -298,9 +298,11 @@ class ApiContract:
 
     def test_other_schools_related_row_is_refused(self, world):
         role = self.writer(ADD)
+        if role is None:
+            pytest.skip(f"no role may create {self.model._meta.label} through the API")
         payload = self.other_school_payload(world)
-        if role is None or payload is None:
-            return
+        if payload is None:
+            pytest.skip(f"{type(self).__name__} declares no other_school_payload")
         count = self.model.objects.count()
         assert_error(api_client(world, role).post(self.url(), payload, format="json"))
         assert self.model.objects.count() == count

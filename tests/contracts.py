@@ -76,8 +76,6 @@ class PagesContract:
     def test_other_schools_object_is_404(self, world, role, other):
         theirs = self.make(world, other)
         client = world.client(role)
-        if not can({role}, VIEW, self.model):
-            return
         for suffix in ("detail", "edit"):
             assert client.get(url(self.model, suffix, theirs.pk)).status_code in (403, 404)
         before = self.model.objects.filter(pk=theirs.pk).values().first()
@@ -130,7 +128,7 @@ class PagesContract:
     def test_bad_input_writes_nothing(self, world):
         role = next((r for r in ALL_ROLES if can({r}, ADD, self.model)), None)
         if role is None:
-            return
+            pytest.skip(f"no role may add {self.model._meta.label}")
         before = self.model.objects.count()
         response = world.client(role).post(url(self.model, "add"), {})
         assert response.status_code == 200

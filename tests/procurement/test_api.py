@@ -73,6 +73,9 @@ class TestDesignationApi(ApiContract):
     def edit_payload(self, world, obj):
         return {"category": obj.category, "supplier": f.SupplierFactory(school=obj.school).pk, "since": "2026-09-02"}
 
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "supplier": f.SupplierFactory(school=world.schools["b"]).pk}
+
 
 class TestRatingApi(ApiContract):
     model, factory, path = Rating, f.RatingFactory, "supplier-ratings"

@@ -14,6 +14,7 @@ from houqin.stock.choices import CountStatus, RequisitionStatus
 from houqin.stock.models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 
 from ..api_contracts import API, ApiContract, api_client, assert_error
+from ..factories import RoomFactory
 from .factories import (
     ItemFactory,
     WarehouseFactory,
@@ -50,6 +51,9 @@ class TestWarehouseApi(ApiContract):
 
     def edit_payload(self, world, obj):
         return {"name": "总务仓库（东）"}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "room": RoomFactory(school=world.schools["b"]).pk}
 
 
 class TestItemApi(ApiContract):
