@@ -27,11 +27,12 @@ from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from houqin.core.models import Person, Room
+from houqin.core.text import initials
 
 from .choices import AssetStatus, EventKind, FundingSource, HoldingKind
 from .models import Asset, AssetEvent, Category
 from .reports import accumulated_expr, month_of
-from .services import initials, month_index
+from .services import month_index
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 200_000

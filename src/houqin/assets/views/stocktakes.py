@@ -20,7 +20,8 @@ from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
 from houqin.core.forms import SchoolForm, StyledForm
-from houqin.core.models import ApprovalRequest, Building, Room, yuan
+from houqin.core.models import ApprovalRequest, Building, Room
+from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, can
 from houqin.core.tenancy import scope
 from houqin.core.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView, SchoolScopedMixin

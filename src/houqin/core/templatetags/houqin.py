@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..menu import MENU
-from ..models import is_money, yuan
+from ..money import is_money, yuan
 from ..rules import VIEW, can
 
 register = template.Library()

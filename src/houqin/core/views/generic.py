@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
-from ..models import is_money, yuan
+from ..money import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
 from ..templatetags.houqin import cell
 from ..tenancy import scope

@@ -20,6 +20,7 @@ from django.utils import timezone
 from houqin.assets.views.assets import ActionView
 from houqin.core.approvals import signing_role
 from houqin.core.models import ApprovalRequest
+from houqin.core.money import capital_amount
 from houqin.core.rules import ADD, CHANGE, VIEW, can
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls, url_name
 
@@ -566,7 +567,7 @@ class VoucherDetailView(ObjectDetailView):
             sign_form=forms.SignForm(prefix="sign") if not why_not and voucher.status == VoucherStatus.SIGNING
             else None,
             slot=services.SLOT_LABELS.get(slot), why_not=why_not if voucher.status == VoucherStatus.SIGNING else None,
-            capital=services.capital_amount(voucher.amount), **kwargs)
+            capital=capital_amount(voucher.amount), **kwargs)
         if voucher.handler_id:  # signed vouchers are not edited (VoucherForm refuses it too)
             context["edit_url"] = None
         return context

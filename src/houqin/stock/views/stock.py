@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
-from houqin.core.models import yuan
+from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, VIEW, can
 from houqin.core.views.generic import (
     ObjectDeleteView,
