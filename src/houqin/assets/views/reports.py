@@ -4,7 +4,6 @@ and the Excel export of any filtered asset list and the staged import (upload �
 confirm)."""
 
 import contextlib
-import datetime
 import json
 import time
 import uuid
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from houqin.core.models import Room
+from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
 from houqin.core.views.generic import SchoolScopedMixin
 
@@ -30,13 +30,6 @@ from ..rules import own_rooms_only, visible_assets
 
 SIGN_ROOM = ("班主任", "室长", "总务处")
 SIGN_REPORT = ("制表人", "总务主任", "校长")
-
-
-def _date(text, default):
-    try:
-        return datetime.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
 
 
 def xlsx_response(fileobj, filename):
@@ -95,7 +88,7 @@ class LedgerView(AssetReportView):
     title = "固定资产总帐"
 
     def get_context_data(self, **kwargs):
-        date = _date(self.request.GET.get("date"), timezone.localdate())
+        date = date_param(self.request.GET, "date", timezone.localdate())
         ledger = reports.general_ledger(self.assets(), date)
         rooms = Room.objects.filter(school=self.request.school).select_related("building").order_by(
             "building__name", "floor", "number", "name")
@@ -131,8 +124,8 @@ class EventLedgerView(AssetReportView):
     def filters(self):
         get = self.request.GET
         today = timezone.localdate()
-        start = _date(get.get("start"), today.replace(day=1))
-        end = _date(get.get("end"), today)
+        start = date_param(get, "start", today.replace(day=1))
+        end = date_param(get, "end", today)
         category = Category.objects.filter(pk=get.get("category")).first() if get.get("category", "").isdigit() \
             else None
         kind = get.get("kind") if get.get("kind") in EventKind.values else None

@@ -5,7 +5,6 @@ Who reads them is the rule on the ledger (stock.movement): keepers, the director
 principal, the accountant, the canteen manager and the district officer. The canteen manager
 sees the canteen warehouses only (food and kitchen supplies are his; the office's are not)."""
 
-import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -16,6 +15,7 @@ from django.views.generic import TemplateView
 
 from houqin.core.choices import Role
 from houqin.core.models import Term
+from houqin.core.params import date_param, int_param
 from houqin.core.views.generic import SchoolScopedMixin
 
 from .. import excel, reports
@@ -33,21 +33,6 @@ def visible_warehouses(school, roles):
     if not (set(roles) & ALL_WAREHOUSES):
         qs = qs.filter(kind=WarehouseKind.CANTEEN)
     return qs
-
-
-def parse_date(text, default):
-    try:
-        return datetime.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
-def parse_int(text, default, low, high):
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        return default
-    return value if low <= value <= high else default
 
 
 def xlsx_response(fileobj, filename):
@@ -143,13 +128,13 @@ class ItemLedgerView(StockReportView):
             warehouse = get_object_or_404(warehouses, pk=get["warehouse"])
         elif item is not None:
             warehouse = warehouses.filter(balances__item=item).order_by("name").first() or warehouses.first()
-        start = parse_date(get.get("start"), self.today.replace(month=1, day=1))
-        end = parse_date(get.get("end"), self.today)
+        start = date_param(get, "start", self.today.replace(month=1, day=1))
+        end = date_param(get, "end", self.today)
         return item, warehouse, start, end
 
     def get_context_data(self, **kwargs):
         item, warehouse, start, end = self.selection()
-        ledger, page = None, parse_int(self.request.GET.get("page"), 1, 1, 100_000)
+        ledger, page = None, int_param(self.request.GET, "page", 1, 1, 100_000)
         if item is not None and warehouse is not None:
             if self.request.GET.get("format") == "xlsx":
                 ledger = reports.item_ledger(self.school, warehouse, item, start, end)
@@ -179,7 +164,7 @@ class SpendingView(StockReportView):
     title = "按月分类支出表"
 
     def get_context_data(self, **kwargs):
-        year = parse_int(self.request.GET.get("year"), self.today.year, 2000, 2100)
+        year = int_param(self.request.GET, "year", self.today.year, 2000, 2100)
         kind = self.request.GET.get("kind", ItemKind.CONSUMABLE)
         kind = kind if kind in KIND_LABELS else ItemKind.CONSUMABLE
         report = reports.monthly_spending(self.school, self.warehouses(), year, item_kind=kind or None)
@@ -209,7 +194,7 @@ class ExpiringView(StockReportView):
     signatures = ("制表人", "食堂管理员", "总务主任")
 
     def get_context_data(self, **kwargs):
-        days = parse_int(self.request.GET.get("days"), 7, 0, 365)
+        days = int_param(self.request.GET, "days", 7, 0, 365)
         batches = reports.expiring_batches(self.school, self.warehouses(), self.today, days)
         return super().get_context_data(batches=batches, days=days, **kwargs)
 
