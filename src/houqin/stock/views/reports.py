@@ -6,17 +6,14 @@ principal, the accountant, the canteen manager and the district officer. The can
 sees the canteen warehouses only (food and kitchen supplies are his; the office's are not)."""
 
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
-from django.views.generic import TemplateView
 
 from houqin.core.choices import Role
 from houqin.core.models import Term
 from houqin.core.params import date_param, int_param
-from houqin.core.views.generic import SchoolScopedMixin
+from houqin.core.views.reports import ReportView
 
 from .. import excel, reports
 from ..choices import ItemCategory, ItemKind, WarehouseKind
@@ -35,55 +32,24 @@ def visible_warehouses(school, roles):
     return qs
 
 
-def xlsx_response(fileobj, filename):
-    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=excel.XLSX)
+REPORT_LINKS = [
+    ("stock:report_balance", "库存结存"),
+    ("stock:report_ledger", "材料账"),
+    ("stock:report_spending", "按月分类"),
+    ("stock:report_terms", "学期对比"),
+    ("stock:report_low", "低库存"),
+    ("stock:report_expiring", "临期食品"),
+]
 
 
-class StockReportView(SchoolScopedMixin, TemplateView):
-    """Base of the report pages: login, the ledger's rule, tenant scope, warehouse narrowing."""
+class StockReportView(ReportView):
+    """Base of the report pages: the ledger's rule and the warehouse narrowing."""
 
     model = Movement
-    title = ""
-    signatures = excel.SIGN_REPORT
-
-    def get_template_names(self):
-        return [self.template_name]
-
-    @property
-    def school(self):
-        return self.request.school
-
-    @property
-    def today(self):
-        return timezone.localdate()
+    report_links = REPORT_LINKS
 
     def warehouses(self):
         return visible_warehouses(self.school, self.request.roles)
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(self.export(context), self.filename())
-        return self.render_to_response(context)
-
-    def export(self, context):
-        raise PermissionDenied("此页面没有导出")
-
-    def filename(self):
-        return f"{self.school.code}-{self.title}-{self.today:%Y%m%d}.xlsx"
-
-    def querystring(self, **extra):
-        query = self.request.GET.copy()
-        for key in ("format", "print"):
-            query.pop(key, None)
-        query.update(extra)
-        return query.urlencode()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=self.title, printing=self.request.GET.get("print") == "1", signatures=self.signatures,
-            school=self.school, today=self.today, export_query=self.querystring(format="xlsx"),
-            print_query=self.querystring(print="1"), report_links=REPORT_LINKS, **kwargs)
 
 
 class BalanceView(StockReportView):
@@ -225,15 +191,6 @@ class TermComparisonView(StockReportView):
             raise Http404("本校还没有学期")
         return excel.terms_workbook(self.school, context["report"])
 
-
-REPORT_LINKS = [
-    ("stock:report_balance", "库存结存"),
-    ("stock:report_ledger", "材料账"),
-    ("stock:report_spending", "按月分类"),
-    ("stock:report_terms", "学期对比"),
-    ("stock:report_low", "低库存"),
-    ("stock:report_expiring", "临期食品"),
-]
 
 urlpatterns = [
     path("reports/balance/", BalanceView.as_view(), name="report_balance"),
