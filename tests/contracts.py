@@ -11,12 +11,16 @@ Every subclass registers itself, so `test_tenancy` can prove that no school-owne
 lacks its contract.
 """
 
+import io
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
+from openpyxl import load_workbook
 
+from houqin.core.excel import HEADER_ROW, XLSX
 from houqin.core.rules import ADD, CHANGE, DELETE, VIEW, can
 
 from .conftest import ALL_ROLES
@@ -150,3 +154,52 @@ class PagesContract:
             assert client.get(url(self.model, "list")).status_code == 200
         assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
         assert statements(many) <= self.list_max_queries, [q["sql"] for q in many.captured_queries]
+
+    # --- the list's Excel export -------------------------------------------
+
+    def export_or_skip(self):
+        export = url(self.model, "export")
+        if not resolve(export).func.view_initkwargs.get("exporting"):
+            pytest.skip("the list links to an export of its own, tested beside it")
+        return export
+
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_export_has_the_list_pages_rows(self, world, role):
+        """导出Excel gives the rows the list page gives the role: own school only, same narrowing."""
+        export = self.export_or_skip()
+        self.make(world, "a"), self.make(world, "b"), self.make(world, "c")
+        client = world.client(role)
+        response = client.get(export)
+        if not can({role}, VIEW, self.model):
+            assert response.status_code == 403
+            return
+        ws = export_sheet(response)
+        listed = client.get(url(self.model, "list")).context["paginator"].count
+        assert len(export_records(ws)) == listed
+        assert ws.cell(1, 1).value == f"{world.schools['a'].name} {self.model._meta.verbose_name}"
+
+    def test_export_queries_constant(self, world):
+        export = self.export_or_skip()
+        client = world.client(next(r for r in ALL_ROLES if can({r}, VIEW, self.model)))
+        self.make(world, "a")
+        client.get(export)  # warm caches
+        with CaptureQueriesContext(connection) as few:
+            export_sheet(client.get(export))
+        for _ in range(5):
+            self.make(world, "a")
+        with CaptureQueriesContext(connection) as many:
+            export_sheet(client.get(export))
+        assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def export_sheet(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == XLSX
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def export_records(ws):
+    """The data rows of an exported list as {header: cell}."""
+    names = [c.value for c in ws[HEADER_ROW]]
+    return [dict(zip(names, row, strict=False)) for row in ws.iter_rows(min_row=HEADER_ROW + 1)
+            if any(c.value is not None for c in row)]

@@ -9,9 +9,10 @@ from django.db.models import Sum
 from houqin.assets.choices import EventKind, LineResult, StocktakeStatus
 from houqin.assets.demo import DEMO_HOLDINGS, STOCKTAKE_NAME
 from houqin.assets.models import Asset, AssetEvent, Stocktake, StocktakeLine
-from houqin.assets.services import initials, month_index
+from houqin.assets.services import month_index
 from houqin.core.demo import SCHOOLS, build_demo, generate
 from houqin.core.models import Room, School
+from houqin.core.text import initials
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from houqin.core.choices import Role
-from houqin.core.models import School, is_money, yuan
+from houqin.core.models import School
+from houqin.core.money import is_money, yuan
 from houqin.procurement.models import PurchaseRequest, RequestLine
 from houqin.stock.models import StockCountLine
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from houqin.core.choices import Role
+from houqin.core.excel import DATE_FORMAT, HEADER_ROW, MONEY_FORMAT
 from houqin.core.rules import VIEW, can
-from houqin.procurement.excel import DATE_FORMAT, HEADER_ROW, MONEY_FORMAT
 from houqin.procurement.models import (
     Acceptance,
     Designation,

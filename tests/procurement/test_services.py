@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from houqin.assets.models import Asset
 from houqin.core.choices import Decision, Role
 from houqin.core.models import ApprovalRequest, Notification
+from houqin.core.money import capital_amount
 from houqin.procurement import services
 from houqin.procurement.choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, RequestStatus
 from houqin.procurement.models import ProcurementSettings, Rating, Voucher
@@ -413,4 +414,4 @@ def test_the_auditor_sends_a_voucher_back_with_a_reason(world):
     ("150000000.5", "壹亿伍仟万元伍角"),
 ])
 def test_capital_amount(amount, words):
-    assert services.capital_amount(amount) == words
+    assert capital_amount(amount) == words

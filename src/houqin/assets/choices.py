@@ -1,6 +1,10 @@
 """Enumerations of the assets app (校产)."""
 
+from enum import nonmember
+
 from django.db import models
+
+from houqin.core.choices import StatusChoices
 
 
 class HoldingKind(models.TextChoices):
@@ -8,7 +12,7 @@ class HoldingKind(models.TextChoices):
     BULK = "bulk", "批量（按数量）"
 
 
-class AssetStatus(models.TextChoices):
+class AssetStatus(StatusChoices):
     IN_USE = "in_use", "在用"
     IDLE = "idle", "闲置"
     LENT = "lent", "借出"
@@ -18,12 +22,8 @@ class AssetStatus(models.TextChoices):
     SCRAPPED = "scrapped", "已报废"
     LOST = "lost", "丢失"
 
-    @property
-    def badge(self):
-        return {
-            "in_use": "success", "idle": "secondary", "lent": "info", "in_repair": "warning",
-            "damaged": "danger", "pending_scrap": "warning", "scrapped": "dark", "lost": "dark",
-        }[self.value]
+    BADGES = nonmember({"in_use": "success", "idle": "secondary", "lent": "info", "in_repair": "warning",
+                        "damaged": "danger", "pending_scrap": "warning", "scrapped": "dark", "lost": "dark"})
 
 
 # Holdings that still count in the register (总帐): everything not written off.
@@ -56,7 +56,7 @@ class EventKind(models.TextChoices):
     EDIT = "edit", "修改"
 
 
-class CompensationStatus(models.TextChoices):
+class CompensationStatus(StatusChoices):
     PENDING = "pending", "待赔偿"
     PAID = "paid", "已赔偿"
     WAIVED = "waived", "已免赔"
@@ -71,7 +71,7 @@ class DisposalMethod(models.TextChoices):
     RECYCLE = "recycle", "回收"
 
 
-class StocktakeStatus(models.TextChoices):
+class StocktakeStatus(StatusChoices):
     OPEN = "open", "盘点中"
     CLOSED = "closed", "已结束待审批"
     ADJUSTED = "adjusted", "已调整"

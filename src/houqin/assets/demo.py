@@ -20,10 +20,11 @@ from django.utils import timezone
 from houqin.core.choices import RoomKind
 from houqin.core.demo import demo_step, gendata_step
 from houqin.core.models import Building, Room, SchoolClass, User
+from houqin.core.text import initials
 
 from .choices import AssetStatus, EventKind, FundingSource, HoldingKind, LineResult
 from .models import Asset, AssetEvent, Category, Compensation, Loan, ScrapRequest, Stocktake, StocktakeLine
-from .services import initials, lend, month_index, open_stocktake, report_damage, request_scrap
+from .services import lend, month_index, open_stocktake, report_damage, request_scrap
 
 ONE, B = HoldingKind.INDIVIDUAL, HoldingKind.BULK
 DEMO_HOLDINGS = 2000

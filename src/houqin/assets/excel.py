@@ -14,55 +14,25 @@ their REGISTER events are inserted in bulk in one transaction.
 
 import datetime
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
+from houqin.core.excel import safe, unsafe, workbook_file
 from houqin.core.models import Person, Room
+from houqin.core.text import initials
 
 from .choices import AssetStatus, EventKind, FundingSource, HoldingKind
 from .models import Asset, AssetEvent, Category
 from .reports import accumulated_expr, month_of
-from .services import initials, month_index
+from .services import month_index
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 200_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe(value):
-    """A cell value that spreadsheet programs will not evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
-
-
-def unsafe(text):
-    """Undo `safe` on import: our own exports prefix dangerous text with an apostrophe."""
-    if text.startswith("'") and text[1:].startswith(DANGEROUS):
-        return text[1:]
-    return text
-
-
-def write_rows(ws, rows):
-    for row in rows:
-        ws.append([safe(v) for v in row])
-
-
-def workbook_file(wb):
-    """Save a workbook to a temporary file, rewound, for a FileResponse."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the FileResponse
-    wb.save(out)
-    out.seek(0)
-    return out
 
 
 # --- export -------------------------------------------------------------------------------
@@ -98,32 +68,6 @@ def export_assets(queryset, *, date=None, title="资产清单"):
             bought, funding.get(fund, fund), supplier, invoice, warranty, building, room, custodian or "",
             statuses.get(status, status), "是" if capitalised else "否", float(accumulated),
             float(original - accumulated), notes)])
-    return workbook_file(wb)
-
-
-def table_workbook(title, headers, rows, *, subtitle="", signatures=()):
-    """A report as a write-only workbook (title, headers, rows, signature line); `rows` may be a
-    generator, so large reports stream into the file without being held in memory."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    for col in range(len(headers)):
-        ws.column_dimensions[get_column_letter(col + 1)].width = max(10, len(str(headers[col])) * 2 + 4)
-    cell = WriteOnlyCell(ws, value=safe(title))
-    cell.font = Font(bold=True, size=14)
-    ws.append([cell])
-    if subtitle:
-        ws.append([safe(subtitle)])
-    bold = []
-    for header in headers:
-        c = WriteOnlyCell(ws, value=safe(header))
-        c.font = Font(bold=True)
-        bold.append(c)
-    ws.append(bold)
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else safe(v) for v in row])
-    if signatures:
-        ws.append([])
-        ws.append(["  ".join(f"{s}（签字）：__________" for s in signatures) + "  日期：__________"])
     return workbook_file(wb)
 
 

@@ -15,7 +15,7 @@ The arithmetic is done in the database with expressions that behave the same on 
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -34,12 +34,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round, TruncDate
 from django.utils import timezone
 
+from houqin.core.money import ZERO, cents
+
 from .choices import ON_BOOKS, EventKind
 from .models import Asset, AssetEvent
 from .services import month_index
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
 
@@ -52,10 +52,6 @@ class ToDecimal(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)
-
-
-def cents(value):
-    return (Decimal(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def month_of(date):

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from houqin.core import approvals
 from houqin.core.choices import Role
-from houqin.core.models import yuan
+from houqin.core.money import yuan
+from houqin.core.text import initials
 
 from .choices import (
     ON_BOOKS,
@@ -35,11 +35,6 @@ from .models import (
 )
 
 # --- helpers -------------------------------------------------------------------
-
-
-def initials(text):
-    """Pinyin initials for search: 投影机 -> tyj; letters and digits are kept as they are."""
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if p).lower()
 
 
 def month_index(date):

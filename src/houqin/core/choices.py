@@ -1,6 +1,20 @@
-"""Enumerations of the core app. Statuses carry a badge colour for the pages."""
+"""Enumerations of the core app, and the base of every app's statuses."""
+
+from enum import nonmember
 
 from django.db import models
+
+
+class StatusChoices(models.TextChoices):
+    """A status: TextChoices whose members carry the colour of their badge on the pages
+    (Bootstrap's text-bg-*), declared as `BADGES = nonmember({value: colour})`; a value
+    without one is grey. Named groups of members (OPEN, CLOSED …) are tuples beside the class."""
+
+    BADGES = nonmember({})
+
+    @property
+    def badge(self):
+        return self.BADGES.get(self.value, "secondary")
 
 
 class Role(models.TextChoices):
@@ -51,15 +65,13 @@ class CertificateKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class ApprovalStatus(models.TextChoices):
+class ApprovalStatus(StatusChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已通过"
     REJECTED = "rejected", "已驳回"
     WITHDRAWN = "withdrawn", "已撤回"
 
-    @property
-    def badge(self):
-        return {"pending": "warning", "approved": "success", "rejected": "danger"}.get(self.value, "secondary")
+    BADGES = nonmember({"pending": "warning", "approved": "success", "rejected": "danger"})
 
 
 class Decision(models.TextChoices):

@@ -26,21 +26,7 @@ from .choices import (
     WebhookKind,
 )
 from .ledger import AppendOnlyModel
-
-MONEY = {"max_digits": 14, "decimal_places": 2}  # every amount in 元; `is_money` knows it by this
-
-
-def yuan(value):
-    """An amount in 元 as accountants write it: thousands grouped, two decimals (28,102.00)."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
-
-
-def is_money(field):
-    """True for a model field holding an amount in 元 (declared with MONEY)."""
-    return isinstance(field, models.DecimalField) and (field.max_digits, field.decimal_places) == (
-        MONEY["max_digits"], MONEY["decimal_places"])
+from .money import MONEY
 
 
 class District(models.Model):

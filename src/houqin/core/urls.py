@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import models
 from .views import auth, members, pages, places, school
-from .views.generic import crud_urls
+from .views.generic import crud_urls, export_path
 
 app_name = "core"
 
@@ -24,6 +24,7 @@ urlpatterns = [
          name="attachment_upload"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),
     path("members/", members.MembershipListView.as_view(), name="membership_list"),
+    export_path("members", members.MembershipListView),
     path("members/add/", members.MembershipAddView.as_view(), name="membership_add"),
     path("members/<int:pk>/", members.MembershipDetailView.as_view(), name="membership_detail"),
     path("members/<int:pk>/delete/", members.MembershipDeleteView.as_view(), name="membership_delete"),

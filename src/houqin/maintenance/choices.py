@@ -1,6 +1,10 @@
 """Enumerations of the maintenance app (维修). Statuses carry a badge colour and groups."""
 
+from enum import nonmember
+
 from django.db import models
+
+from houqin.core.choices import StatusChoices
 
 
 class Category(models.TextChoices):
@@ -20,7 +24,7 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", "紧急"
 
 
-class Status(models.TextChoices):
+class Status(StatusChoices):
     SUBMITTED = "submitted", "待派单"
     ASSIGNED = "assigned", "已派单"
     IN_PROGRESS = "in_progress", "维修中"
@@ -28,10 +32,8 @@ class Status(models.TextChoices):
     VERIFIED = "verified", "已验收"
     CANCELLED = "cancelled", "已取消"
 
-    @property
-    def badge(self):
-        return {"submitted": "danger", "assigned": "warning", "in_progress": "info", "done": "primary",
-                "verified": "success", "cancelled": "secondary"}[self.value]
+    BADGES = nonmember({"submitted": "danger", "assigned": "warning", "in_progress": "info",
+                        "done": "primary", "verified": "success", "cancelled": "secondary"})
 
 
 OPEN = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
@@ -66,13 +68,11 @@ class TargetKind(models.TextChoices):
     EQUIPMENT = "equipment", "特种设备"
 
 
-class TaskStatus(models.TextChoices):
+class TaskStatus(StatusChoices):
     OPEN = "open", "待检查"
     DONE = "done", "已检查"
 
-    @property
-    def badge(self):
-        return {"open": "warning", "done": "success"}[self.value]
+    BADGES = nonmember({"open": "warning", "done": "success"})
 
 
 class EquipmentKind(models.TextChoices):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import AppendOnlyModel
-from houqin.core.models import MONEY, Person, Room, School, SchoolOwned, SchoolSettings
+from houqin.core.models import Person, Room, School, SchoolOwned, SchoolSettings
+from houqin.core.money import MONEY
 
 from .choices import (
     OPEN,

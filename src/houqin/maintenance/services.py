@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from houqin.core.choices import Role
 from houqin.core.models import Membership, Person, SchoolClass
+from houqin.core.money import cents
 from houqin.core.services import notify
 
 from .choices import OPEN, EventKind, RecordKind, Status, TaskStatus, Urgency
@@ -215,7 +216,7 @@ def finish(order, *, by, work_done, labour_hours=Decimal("0"), outsourced_cost=D
     order.done_at = now
     order.work_done = work_done.strip()
     order.labour_hours = labour_hours
-    order.outsourced_cost = outsourced_cost.quantize(Decimal("0.01"))
+    order.outsourced_cost = cents(outsourced_cost)
     order.invoice_number = (invoice_number or "").strip()
     order.save()
     _event(order, EventKind.FINISH, by=by, note=order.work_done[:200])

@@ -9,6 +9,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from houqin.core.money import cents
+
 from .choices import Category, Status
 from .models import WorkOrder, WorkOrderPart
 
@@ -93,7 +95,7 @@ def keep_failing(school, today=None):
 def savings(rows, rate=DEFAULT_OUTSIDE_RATE):
     """An estimate of what self-repair saved: own labour hours × an outside hourly rate."""
     hours = sum((r.hours for r in rows), Decimal("0.0"))
-    return hours, (hours * rate).quantize(Decimal("0.01"))
+    return hours, cents(hours * rate)
 
 
 def own_vs_outsourced(school, start, end):

@@ -1,6 +1,10 @@
 """Enumerations of the procurement app (采购). Statuses carry a badge colour."""
 
+from enum import nonmember
+
 from django.db import models
+
+from houqin.core.choices import StatusChoices
 
 
 class Admission(models.TextChoices):
@@ -14,7 +18,7 @@ class LicenceKind(models.TextChoices):
     OTHER = "other", "其他资质"
 
 
-class RequestStatus(models.TextChoices):
+class RequestStatus(StatusChoices):
     DRAFT = "draft", "草稿"
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准待下单"
@@ -23,38 +27,30 @@ class RequestStatus(models.TextChoices):
     ACCEPTED = "accepted", "已验收"
     REIMBURSED = "reimbursed", "已报销"
 
-    @property
-    def badge(self):
-        return {"draft": "secondary", "pending": "warning", "approved": "info", "rejected": "danger",
-                "ordered": "primary", "accepted": "success", "reimbursed": "dark"}[self.value]
+    BADGES = nonmember({"draft": "secondary", "pending": "warning", "approved": "info", "rejected": "danger",
+                        "ordered": "primary", "accepted": "success", "reimbursed": "dark"})
 
 
-class OrderStatus(models.TextChoices):
+class OrderStatus(StatusChoices):
     PLACED = "placed", "已下单待验收"
     ACCEPTING = "accepting", "验收中"
     ACCEPTED = "accepted", "已验收"
 
-    @property
-    def badge(self):
-        return {"placed": "primary", "accepting": "warning", "accepted": "success"}[self.value]
+    BADGES = nonmember({"placed": "primary", "accepting": "warning", "accepted": "success"})
 
 
-class AcceptanceStatus(models.TextChoices):
+class AcceptanceStatus(StatusChoices):
     DRAFT = "draft", "填写中"
     PENDING = "pending", "待签字"
     APPROVED = "approved", "已验收入库"
     REJECTED = "rejected", "验收未通过"
 
-    @property
-    def badge(self):
-        return {"draft": "secondary", "pending": "warning", "approved": "success", "rejected": "danger"}[self.value]
+    BADGES = nonmember({"draft": "secondary", "pending": "warning", "approved": "success", "rejected": "danger"})
 
 
-class VoucherStatus(models.TextChoices):
+class VoucherStatus(StatusChoices):
     SIGNING = "signing", "签字中"
     APPROVED = "approved", "已审核报销"
     REJECTED = "rejected", "已退回"
 
-    @property
-    def badge(self):
-        return {"signing": "warning", "approved": "success", "rejected": "danger"}[self.value]
+    BADGES = nonmember({"signing": "warning", "approved": "success", "rejected": "danger"})

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from houqin.core.choices import Decision
 from houqin.core.forms import SchoolForm, StyledForm, style
 from houqin.core.models import Room
+from houqin.core.money import MONEY
 from houqin.core.tenancy import scope
 from houqin.stock.choices import ItemCategory
 from houqin.stock.models import Item, Warehouse
@@ -19,7 +20,6 @@ from .choices import AcceptanceStatus, RequestStatus
 from .models import Acceptance, Designation, Licence, PurchaseOrder, PurchaseRequest, RequestLine, Supplier, Voucher
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class SupplierForm(SchoolForm):

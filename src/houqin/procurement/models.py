@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from houqin.core.models import MONEY, Room, SchoolOwned, SchoolSettings
+from houqin.core.models import Room, SchoolOwned, SchoolSettings
+from houqin.core.money import MONEY, cents
 from houqin.stock.choices import ItemCategory
 from houqin.stock.models import QTY, Item, Warehouse
 
@@ -24,7 +25,6 @@ from .choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, Requ
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
-CENT = Decimal("0.01")
 
 
 class ProcurementSettings(SchoolSettings):
@@ -215,7 +215,7 @@ class RequestLine(models.Model):
 
     @property
     def amount(self):
-        return (self.quantity * self.unit_price).quantize(CENT)
+        return cents(self.quantity * self.unit_price)
 
 
 class Quote(models.Model):
@@ -344,7 +344,7 @@ class AcceptanceLine(models.Model):
 
     @property
     def accepted_value(self):
-        return (self.accepted * self.unit_price).quantize(CENT)
+        return cents(self.accepted * self.unit_price)
 
 
 class Voucher(SchoolOwned):

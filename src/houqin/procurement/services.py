@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from houqin.core import approvals
 from houqin.core.choices import SCHOOL_ROLES, ApprovalStatus, Decision, Role
-from houqin.core.models import Membership, SignOff, yuan
+from houqin.core.models import Membership, SignOff
+from houqin.core.money import cents, yuan
 from houqin.core.services import notify
 from houqin.core.tenancy import roles_in
 
 from .choices import AcceptanceStatus, OrderStatus, RequestStatus, VoucherStatus
 from .models import (
-    CENT,
     Acceptance,
     AcceptanceLine,
     Designation,
@@ -188,7 +188,7 @@ def add_quote(request, *, by, supplier, amount, note=""):
         raise ValidationError("报价金额不能为负数")
     if request.quotes.filter(supplier=supplier).exists():
         raise ValidationError(f"“{supplier}”已有报价，三家报价须来自不同供应商")
-    return Quote.objects.create(request=request, supplier=supplier, amount=Decimal(amount).quantize(CENT), note=note)
+    return Quote.objects.create(request=request, supplier=supplier, amount=cents(amount), note=note)
 
 
 @transaction.atomic
@@ -532,7 +532,7 @@ def create_voucher(acceptance, *, by, invoice_number, invoice_date, amount, diff
         raise ValidationError({"invoice_number": DUPLICATE_INVOICE.format(invoice_number)})
     if invoice_date and invoice_date > timezone.localdate():
         raise ValidationError({"invoice_date": "开票日期不能晚于今天"})
-    amount = Decimal(amount).quantize(CENT)
+    amount = cents(amount)
     if amount <= 0:
         raise ValidationError({"amount": "报销金额须大于零"})
     value = acceptance.accepted_value
@@ -642,56 +642,3 @@ def average_ratings(suppliers):
 
     rows = Rating.objects.filter(supplier__in=suppliers).values("supplier").annotate(a=Avg("score"), n=Count("id"))
     return {r["supplier"]: (Decimal(str(r["a"])).quantize(Decimal("0.1")), r["n"]) for r in rows}
-
-
-# --- money in words ---------------------------------------------------------------------------
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-SMALL_UNITS = ["", "拾", "佰", "仟"]
-BIG_UNITS = ["", "万", "亿", "万亿"]
-
-
-def _four(n):
-    """A group of up to four digits in capitals, with inner zeros as 零 (e.g. 1005 壹仟零伍)."""
-    out, zero = "", False
-    for i in range(3, -1, -1):
-        d = n // 10 ** i % 10
-        if d == 0:
-            zero = bool(out)
-        else:
-            out += ("零" if zero else "") + DIGITS[d] + SMALL_UNITS[i]
-            zero = False
-    return out
-
-
-def capital_amount(amount):
-    """An amount in Chinese capitals as written on vouchers (大写金额):
-    1234.56 → 壹仟贰佰叁拾肆元伍角陆分; 1000 → 壹仟元整; 0.05 → 伍分; 10005 → 壹万零伍元整."""
-    amount = Decimal(amount).quantize(CENT)
-    if amount < 0:
-        return "负" + capital_amount(-amount)
-    yuan, cents = divmod(int(amount * 100), 100)
-    jiao, fen = divmod(cents, 10)
-    words, groups = "", []
-    while yuan:
-        groups.append(yuan % 10000)
-        yuan //= 10000
-    for i in range(len(groups) - 1, -1, -1):
-        group = groups[i]
-        if group == 0:
-            continue
-        # a zero between groups (10005 壹万零伍) or a group below 1000 after a higher one
-        if words and (group < 1000 or groups[i + 1] == 0):
-            words += "零"
-        words += _four(group) + BIG_UNITS[i]
-    if words:
-        words += "元"
-    if not jiao and not fen:
-        return (words or "零元") + "整"
-    if jiao:
-        words += DIGITS[jiao] + "角"
-    elif words:
-        words += "零"
-    if fen:
-        words += DIGITS[fen] + "分"
-    return words

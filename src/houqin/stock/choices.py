@@ -1,6 +1,10 @@
 """Enumerations of the stock app (库房)."""
 
+from enum import nonmember
+
 from django.db import models
+
+from houqin.core.choices import StatusChoices
 
 
 class WarehouseKind(models.TextChoices):
@@ -37,7 +41,7 @@ class MovementKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", "调拨入库"
 
 
-class RequisitionStatus(models.TextChoices):
+class RequisitionStatus(StatusChoices):
     DRAFT = "draft", "草稿"
     PENDING = "pending", "待审批"
     APPROVED = "approved", "待发放"
@@ -47,22 +51,16 @@ class RequisitionStatus(models.TextChoices):
     REJECTED = "rejected", "已驳回"
     CANCELLED = "cancelled", "已取消"
 
-    @property
-    def badge(self):
-        return {
-            "draft": "secondary", "pending": "warning", "approved": "info", "partly_issued": "info",
-            "issued": "primary", "received": "success", "rejected": "danger", "cancelled": "dark",
-        }[self.value]
+    BADGES = nonmember({"draft": "secondary", "pending": "warning", "approved": "info", "partly_issued": "info",
+                        "issued": "primary", "received": "success", "rejected": "danger", "cancelled": "dark"})
 
 
-class CountStatus(models.TextChoices):
+class CountStatus(StatusChoices):
     OPEN = "open", "盘点中"
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已调整"
     REJECTED = "rejected", "已驳回"
     CANCELLED = "cancelled", "已取消"
 
-    @property
-    def badge(self):
-        return {"open": "info", "pending": "warning", "approved": "success", "rejected": "danger",
-                "cancelled": "dark"}[self.value]
+    BADGES = nonmember({"open": "info", "pending": "warning", "approved": "success", "rejected": "danger",
+                        "cancelled": "dark"})

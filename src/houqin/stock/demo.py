@@ -18,17 +18,18 @@ balances, batches and running balances computed here exactly as the ledger compu
 
 import datetime
 from collections import deque
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from houqin.core.choices import Decision, Role
 from houqin.core.demo import demo_step, gendata_step
 from houqin.core.models import Room, Term, User
+from houqin.core.money import cents
+from houqin.core.text import initials
 
 from .choices import ItemCategory as C
 from .choices import ItemKind, MovementKind, WarehouseKind
 from .models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 
-CENT = Decimal("0.01")
 CON, DUR = ItemKind.CONSUMABLE, ItemKind.DURABLE
 GENERAL, CANTEEN = "总务仓库", "食堂仓库"
 
@@ -108,10 +109,6 @@ TERM_TOTALS = {"esyx": (Decimal("46046.00"), Decimal("17944.00")),
 BALANCING = "BG001"
 
 
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def warehouse_of(category):
     return CANTEEN if category in (C.FOOD, C.KITCHEN) else GENERAL
 
@@ -157,7 +154,7 @@ def term_plan(target, scale_to=Decimal("0.85")):
             plan[code] = max(1, int(base * (factor if kind == CON else Decimal("0.5"))))
     spent = sum(Decimal(price) * plan[code] for code, _n, _s, _u, _c, kind, price, _b, _o in CATALOGUE
                 if kind == CON and code in plan)
-    rest = money(target - spent)
+    rest = cents(target - spent)
     plan[BALANCING] = (max(1, int(rest / Decimal("26.00"))), rest)
     return plan
 
@@ -332,7 +329,7 @@ class _Book:
         self.quantity, self.value, self.batches = Decimal("0"), Decimal("0.00"), deque()
 
     def receive(self, quantity, price):
-        amount = money(price * quantity)
+        amount = cents(price * quantity)
         self.quantity += quantity
         self.value += amount
         return quantity, amount
@@ -340,7 +337,7 @@ class _Book:
     def issue(self, quantity):
         cost = self.value
         if quantity < self.quantity:
-            cost = min(self.value, money(self.value * quantity / self.quantity))
+            cost = min(self.value, cents(self.value * quantity / self.quantity))
         self.quantity -= quantity
         self.value -= cost
         return -quantity, -cost
@@ -356,8 +353,6 @@ def _gen_catalogue(gen, school, warehouses):
         items.append((Item(school=school, code=code, name=name, pinyin="", spec=spec, unit=unit, category=C.FOOD,
                            kind=CON, tracks_batches=True, shelf_life_days=shelf, reorder_level=Decimal(per // 4)),
                       warehouses[1], Decimal(price), shelf))
-    from houqin.assets.services import initials
-
     for item, *_rest in items:
         item.pinyin = initials(item.name)
     created = gen.bulk(Item, [i for i, *_r in items])
@@ -446,7 +441,7 @@ def ledger_mismatches(school):
     from django.db.models import Sum
 
     # sums are rounded: SQLite adds decimals as binary floating point
-    sums = {(r["warehouse_id"], r["item_id"]): (money(r["q"]), money(r["v"])) for r in Movement.objects.filter(
+    sums = {(r["warehouse_id"], r["item_id"]): (cents(r["q"]), cents(r["v"])) for r in Movement.objects.filter(
         school=school).values("warehouse_id", "item_id").annotate(q=Sum("quantity"), v=Sum("amount"))}
     wrong = []
     for b in StockBalance.objects.filter(school=school):
@@ -455,9 +450,9 @@ def ledger_mismatches(school):
             wrong.append((b.warehouse_id, b.item_id, b.quantity, q, b.value, v))
     wrong += [(w, i, None, q, None, v) for (w, i), (q, v) in sums.items()]
     # a batch-tracked item's batches hold together what its balance holds
-    held = {(r["warehouse_id"], r["item_id"]): money(r["q"]) for r in Batch.objects.filter(school=school)
+    held = {(r["warehouse_id"], r["item_id"]): cents(r["q"]) for r in Batch.objects.filter(school=school)
             .values("warehouse_id", "item_id").annotate(q=Sum("quantity"))}
     for b in StockBalance.objects.filter(school=school, item__tracks_batches=True):
-        if held.get((b.warehouse_id, b.item_id), money(0)) != b.quantity:
+        if held.get((b.warehouse_id, b.item_id), cents(0)) != b.quantity:
             wrong.append((b.warehouse_id, b.item_id, b.quantity, held.get((b.warehouse_id, b.item_id)), "batches", ""))
     return wrong

@@ -1,24 +1,10 @@
-"""Excel exports of the stock reports (openpyxl write-only workbooks, formula injection
-neutralised), built on the assets app's report workbook so every report of the system
+"""Excel exports of the stock reports, on core's report workbook so every report of the system
 looks the same: title, subtitle, bold headers, rows, signature line."""
 
-import re
-
-from houqin.assets import excel as assets_excel
-from houqin.assets.excel import XLSX
-
-__all__ = ["XLSX", "balance_workbook", "ledger_workbook", "spending_workbook", "low_stock_workbook",
-           "expiring_workbook", "terms_workbook"]
+from houqin.core.excel import table_workbook
+from houqin.core.views.reports import SIGN_REPORT
 
 SIGN_STOCK = ("制表人", "仓管员", "总务主任")
-FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet title
-
-
-def table_workbook(title, *args, **kwargs):
-    """The assets app's report workbook, with a title Excel accepts as a sheet name
-    (item specs such as “500张/包” carry a slash)."""
-    return assets_excel.table_workbook(FORBIDDEN.sub("-", title), *args, **kwargs)
-SIGN_REPORT = ("制表人", "总务主任", "校长")
 
 
 def balance_workbook(school, report, date):

@@ -8,22 +8,19 @@ SQLite the write transaction is IMMEDIATE (settings), which serialises writers. 
 constraints on the balance and batch rows are the last guard on both."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from houqin.core.money import cents
+
 from .choices import MovementKind
 from .models import Batch, Movement, StockBalance
 
-CENT = Decimal("0.01")
 INBOUND = {MovementKind.RECEIPT, MovementKind.RETURN, MovementKind.TRANSFER_IN}
-
-
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def locked_balance(warehouse, item):
@@ -70,8 +67,8 @@ def post(*, warehouse, item, kind, quantity, by, unit_cost=None, amount=None, ba
         if amount is None:
             if unit_cost is None:
                 unit_cost = balance.unit_cost
-            amount = money(Decimal(unit_cost) * size)
-        amount = money(amount)
+            amount = cents(Decimal(unit_cost) * size)
+        amount = cents(amount)
         if amount < 0:
             raise ValidationError("金额不能为负数")
         signed_qty, signed_amount = size, amount
@@ -82,7 +79,7 @@ def post(*, warehouse, item, kind, quantity, by, unit_cost=None, amount=None, ba
                 f"不能出库 {size.normalize():f}{item.unit}")
         cost = balance.value
         if size < balance.quantity:
-            cost = min(balance.value, money(balance.value * size / balance.quantity))
+            cost = min(balance.value, cents(balance.value * size / balance.quantity))
         signed_qty, signed_amount = -size, -cost
     balance.quantity += signed_qty
     balance.value += signed_amount

@@ -16,7 +16,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import LedgerEntry
-from houqin.core.models import MONEY, Person, Room, School, SchoolOwned
+from houqin.core.models import Person, Room, School, SchoolOwned
+from houqin.core.money import MONEY, cents
+from houqin.core.text import initials
 
 from .choices import CountStatus, ItemCategory, ItemKind, MovementKind, RequisitionStatus, WarehouseKind
 
@@ -78,8 +80,6 @@ class Item(SchoolOwned):
         return reverse("stock:item_detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        from houqin.assets.services import initials
-
         self.pinyin = initials(self.name)
         super().save(*args, **kwargs)
 
@@ -178,7 +178,7 @@ class Movement(LedgerEntry):
 
     @property
     def unit_cost(self):
-        return (abs(self.amount) / abs(self.quantity)).quantize(Decimal("0.01")) if self.quantity else Decimal("0")
+        return cents(abs(self.amount) / abs(self.quantity)) if self.quantity else Decimal("0")
 
 
 class Requisition(SchoolOwned):
@@ -316,5 +316,5 @@ class StockCountLine(models.Model):
     def variance_value(self):
         if self.counted is None:
             return None
-        return (self.variance * self.unit_cost).quantize(Decimal("0.01"))
+        return cents(self.variance * self.unit_cost)
 

@@ -15,17 +15,16 @@ receipts minus reversed receipts, issues minus reversed issues.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DateField, F, Func, Q, Sum
 
 from houqin.core.models import Term
+from houqin.core.money import ZERO, cents
 
 from .choices import ItemCategory, ItemKind, MovementKind
 from .models import Batch, Movement, StockBalance
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 QZERO = Decimal("0")
 OUTGOING_USE = (MovementKind.ISSUE, MovementKind.RETURN)  # 领用 net of 退库
 CATEGORY_NAMES = dict(ItemCategory.choices)
@@ -42,10 +41,6 @@ class Unindexed(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
-
-
-def cents(value):
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def qty(value):

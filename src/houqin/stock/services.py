@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from houqin.core import approvals
 from houqin.core.choices import Role
-from houqin.core.models import Person, yuan
+from houqin.core.models import Person
+from houqin.core.money import cents, yuan
 from houqin.core.tenancy import roles_in
 
 from .choices import CountStatus, RequisitionStatus
@@ -23,7 +24,6 @@ from .ledger import (  # noqa: F401
     adjust,
     first_of_month,
     issue,
-    money,
     post,
     receive,
     return_to_stock,
@@ -161,7 +161,7 @@ def estimate(requisition):
     lines = list(requisition.lines.all())
     costs = {b.item_id: b.unit_cost for b in StockBalance.objects.filter(
         warehouse_id=requisition.warehouse_id, item_id__in=[line.item_id for line in lines])}
-    return money(sum((line.quantity * costs.get(line.item_id, Decimal("0")) for line in lines), Decimal("0")))
+    return cents(sum((line.quantity * costs.get(line.item_id, Decimal("0")) for line in lines), Decimal("0")))
 
 
 def _approved(requisition, approval, by):
@@ -472,7 +472,7 @@ def count_line(line, *, by, counted, note=None):
 
 def variance_value(count):
     """The gross value of the variances (Σ |variance × cost|): a surplus does not hide a loss."""
-    return money(sum((abs(line.variance_value) for line in count.lines.all() if line.counted is not None),
+    return cents(sum((abs(line.variance_value) for line in count.lines.all() if line.counted is not None),
                      Decimal("0")))
 
 

@@ -15,12 +15,12 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
 
 from .. import excel, reports
 from ..models import Asset
 from ..rules import own_rooms_only, visible_assets
-from ..views.reports import _date
 from .views import ActionRolePermission
 
 
@@ -55,7 +55,7 @@ class AssetReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
     @action(detail=False)
     def ledger(self, request):
         """总帐 by category at a date (default today): fixed assets and low-value items apart."""
-        ledger = reports.general_ledger(self.assets(), _date(request.query_params.get("date"), timezone.localdate()))
+        ledger = reports.general_ledger(self.assets(), date_param(request.query_params, "date", timezone.localdate()))
         return Response(exact({
             "date": ledger.date, "fixed": [_row(r) for r in ledger.fixed],
             "low_value": [_row(r) for r in ledger.low_value], "fixed_total": _row(ledger.total(True)),

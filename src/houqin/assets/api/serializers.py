@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Building, Person, Room
+from houqin.core.money import MONEY
 from houqin.core.tenancy import scope
 
 from .. import services
@@ -23,8 +24,6 @@ from ..models import (
     StocktakeLine,
     StocktakeRoom,
 )
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 # --- categories ------------------------------------------------------------------------
 

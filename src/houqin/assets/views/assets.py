@@ -23,6 +23,7 @@ from houqin.core.views.generic import (
     ObjectEditView,
     ObjectListView,
     SchoolScopedMixin,
+    export_path,
 )
 
 from .. import filtersets, forms, services
@@ -389,6 +390,7 @@ def _child_urls(model, prefix, list_view, detail_view):
     return [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        export_path(prefix, list_view),
     ]
 
 

@@ -4,7 +4,6 @@ and the Excel export of any filtered asset list and the staged import (upload �
 confirm)."""
 
 import contextlib
-import datetime
 import json
 import time
 import uuid
@@ -13,15 +12,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
 
+from houqin.core.excel import table_workbook
 from houqin.core.models import Room
+from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
-from houqin.core.views.generic import SchoolScopedMixin
+from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
 
 from .. import excel, reports
 from ..choices import EventKind
@@ -29,63 +29,16 @@ from ..models import Asset, Category
 from ..rules import own_rooms_only, visible_assets
 
 SIGN_ROOM = ("班主任", "室长", "总务处")
-SIGN_REPORT = ("制表人", "总务主任", "校长")
 
 
-def _date(text, default):
-    try:
-        return datetime.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
-def xlsx_response(fileobj, filename):
-    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=excel.XLSX)
-
-
-class AssetReportView(SchoolScopedMixin, TemplateView):
-    """Base of the report pages: login, the asset rules, tenant scope and own-rooms narrowing."""
+class AssetReportView(ReportView):
+    """Base of the report pages: the asset rules and own-rooms narrowing."""
 
     model = Asset
-    title = ""
-    signatures = SIGN_REPORT
 
     def assets(self):
         qs = Asset.objects.filter(school=self.request.school)
         return visible_assets(qs, self.request.user, self.request.roles)
-
-    @property
-    def printing(self):
-        return self.request.GET.get("print") == "1"
-
-    def get_template_names(self):
-        return [self.template_name]
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if request.GET.get("format") == "xlsx":
-            return self.export(context)
-        return self.render_to_response(context)
-
-    def export(self, context):
-        raise PermissionDenied("此页面没有导出")
-
-    def querystring(self, **extra):
-        query = self.request.GET.copy()
-        for key in ("format", "print"):
-            query.pop(key, None)
-        for key, value in extra.items():
-            query[key] = value
-        return query.urlencode()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=self.title, printing=self.printing, signatures=self.signatures, school=self.request.school,
-            today=timezone.localdate(), export_query=self.querystring(format="xlsx"),
-            print_query=self.querystring(print="1"), **kwargs)
-
-    def filename(self, stem):
-        return f"{self.request.school.code}-{stem}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 class LedgerView(AssetReportView):
@@ -95,7 +48,7 @@ class LedgerView(AssetReportView):
     title = "固定资产总帐"
 
     def get_context_data(self, **kwargs):
-        date = _date(self.request.GET.get("date"), timezone.localdate())
+        date = date_param(self.request.GET, "date", timezone.localdate())
         ledger = reports.general_ledger(self.assets(), date)
         rooms = Room.objects.filter(school=self.request.school).select_related("building").order_by(
             "building__name", "floor", "number", "name")
@@ -114,11 +67,13 @@ class LedgerView(AssetReportView):
                          total.net])
         t = context["total"]
         rows.append(["", "", "合计", t.holdings, t.quantity, t.original, t.accumulated, t.net])
-        out = excel.table_workbook(
+        return table_workbook(
             f"{self.request.school.name} 固定资产总帐", ["类别", "分类代码", "分类", "资产条数", "数量", "原值(元)",
                                                          "累计折旧(元)", "净值(元)"],
             rows, subtitle=f"截至 {ledger.date:%Y-%m-%d}", signatures=SIGN_REPORT)
-        return xlsx_response(out, self.filename("总帐"))
+
+    def export_name(self, context):
+        return "总帐"
 
 
 class EventLedgerView(AssetReportView):
@@ -131,8 +86,8 @@ class EventLedgerView(AssetReportView):
     def filters(self):
         get = self.request.GET
         today = timezone.localdate()
-        start = _date(get.get("start"), today.replace(day=1))
-        end = _date(get.get("end"), today)
+        start = date_param(get, "start", today.replace(day=1))
+        end = date_param(get, "end", today)
         category = Category.objects.filter(pk=get.get("category")).first() if get.get("category", "").isdigit() \
             else None
         kind = get.get("kind") if get.get("kind") in EventKind.values else None
@@ -156,12 +111,14 @@ class EventLedgerView(AssetReportView):
                  e.asset.name, e.asset.category.name, kinds.get(e.kind, e.kind), e.quantity, e.value_change,
                  str(e.from_room) if e.from_room_id else "", str(e.to_room) if e.to_room_id else "", e.note,
                  e.by.display_name or e.by.username] for e in events.iterator(chunk_size=2000))
-        out = excel.table_workbook(
+        return table_workbook(
             f"{self.request.school.name} 资产明细帐",
             ["时间", "资产编号", "名称", "分类", "事项", "数量变动", "原值变动(元)", "原地点", "新地点", "说明",
              "经办人"],
             rows, subtitle=f"{context['start']:%Y-%m-%d} 至 {context['end']:%Y-%m-%d}")
-        return xlsx_response(out, self.filename("明细帐"))
+
+    def export_name(self, context):
+        return "明细帐"
 
 
 class RoomListView(AssetReportView):
@@ -194,12 +151,14 @@ class RoomListView(AssetReportView):
         rows = [[a.tag, a.name, a.category.name, a.model_spec, a.quantity, a.unit, a.unit_price, a.original,
                  f"{a.purchase_date:%Y-%m-%d}", a.custodian.name if a.custodian_id else "", a.get_status_display()]
                 for a in context["items"]]
-        out = excel.table_workbook(
+        return table_workbook(
             f"{self.request.school.name} {room} 资产清单",
             ["资产编号", "名称", "分类", "规格型号", "数量", "单位", "单价(元)", "原值(元)", "购置日期", "保管人",
              "状态"],
             rows, subtitle=f"期初登记 {timezone.localdate():%Y-%m-%d}", signatures=SIGN_ROOM)
-        return xlsx_response(out, self.filename(f"房间{room.pk}资产清单"))
+
+    def export_name(self, context):
+        return f"房间{context['room'].pk}资产清单"
 
 
 class DepreciationView(AssetReportView):
@@ -224,11 +183,13 @@ class DepreciationView(AssetReportView):
         t = context["total"]
         rows.append(["", "合计", "", sum(r["holdings"] for r in context["rows"]), t["original"], t["amount"],
                      t["accumulated"]])
-        out = excel.table_workbook(
+        return table_workbook(
             f"{self.request.school.name} {context['year']}年{context['month']}月 固定资产折旧表",
             ["分类代码", "分类", "折旧年限(年)", "计提条数", "原值(元)", "本月折旧(元)", "累计折旧(元)"], rows,
             signatures=SIGN_REPORT)
-        return xlsx_response(out, self.filename(f"折旧{context['month_value']}"))
+
+    def export_name(self, context):
+        return f"折旧{context['month_value']}"
 
 
 class QuarterlyView(AssetReportView):
@@ -253,12 +214,14 @@ class QuarterlyView(AssetReportView):
         keys = ("opening", "additions", "disposals", "closing", "depreciation", "accumulated")
         rows = [[r["code"], r["name"], *(r[k] for k in keys)] for r in report["rows"]]
         rows.append(["", "合计", *(report["total"][k] for k in keys)])
-        out = excel.table_workbook(
+        return table_workbook(
             f"{self.request.school.name} {context['year']}年第{context['quarter']}季度 固定资产季度报表",
             ["分类代码", "分类", "期初原值(元)", "本期增加(元)", "本期减少(元)", "期末原值(元)", "本期折旧(元)",
              "累计折旧(元)"], rows,
             subtitle=f"{report['start']:%Y-%m-%d} 至 {report['end']:%Y-%m-%d}", signatures=SIGN_REPORT)
-        return xlsx_response(out, self.filename(f"{context['year']}Q{context['quarter']}季度报表"))
+
+    def export_name(self, context):
+        return f"{context['year']}Q{context['quarter']}季度报表"
 
 
 # --- export and import of the register ---------------------------------------------------------
@@ -280,7 +243,10 @@ class AssetExportView(AssetReportView):
             if filterset.is_valid():
                 qs = filterset.qs
         out = excel.export_assets(qs, date=timezone.localdate(), title=f"{request.school.name} 资产清单")
-        return xlsx_response(out, self.filename("资产清单"))
+        return xlsx_response(out, self.filename({}))
+
+    def export_name(self, context):
+        return "资产清单"
 
 
 class ImportTemplateView(AssetReportView):

@@ -20,10 +20,17 @@ from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
 from houqin.core.forms import SchoolForm, StyledForm
-from houqin.core.models import ApprovalRequest, Building, Room, yuan
+from houqin.core.models import ApprovalRequest, Building, Room
+from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, can
 from houqin.core.tenancy import scope
-from houqin.core.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView, SchoolScopedMixin
+from houqin.core.views.generic import (
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    SchoolScopedMixin,
+    export_path,
+)
 
 from .. import services
 from ..choices import LineResult, StocktakeStatus
@@ -430,6 +437,7 @@ class StocktakeDeleteView(ObjectDeleteView):
 
 urlpatterns = [
     path("stocktakes/", StocktakeListView.as_view(), name="stocktake_list"),
+    export_path("stocktakes", StocktakeListView),
     path("stocktakes/add/", StocktakeAddView.as_view(), name="stocktake_add"),
     path("stocktakes/<int:pk>/", StocktakeDetailView.as_view(), name="stocktake_detail"),
     path("stocktakes/<int:pk>/edit/", StocktakeEditView.as_view(), name="stocktake_edit"),

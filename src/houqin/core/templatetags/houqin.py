@@ -1,10 +1,11 @@
 from django import template
-from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from ..choices import ApprovalStatus
+from ..columns import Column, model_columns
 from ..menu import sections
-from ..models import is_money, yuan
+from ..money import yuan
 from ..rules import VIEW, can
 
 register = template.Library()
@@ -30,29 +31,14 @@ def sidebar(context):
 
 @register.filter
 def cell(obj, column):
-    """Display one column of a row: choices by label, booleans as 是/否, empty as —."""
-    if column == "__str__":
-        return str(obj)
-    try:
-        field = obj._meta.get_field(column)
-    except Exception:
-        field = None
-    if field is not None and getattr(field, "choices", None):
-        return getattr(obj, f"get_{column}_display")()
-    value = getattr(obj, column, None)
-    if callable(value):
-        value = value()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, models.Model):
-        return str(value)
-    if field is not None and is_money(field):
-        return yuan(value)
-    return value
+    """Display one column of a row (a Column, or a field or attribute name): choices by label,
+    booleans as 是/否, money as 元, empty as —."""
+    if not isinstance(column, Column):
+        column = model_columns(type(obj), [column])[0]
+    return column.html(obj)
 
 
 @register.filter
 def badge_class(status):
-    return {"pending": "warning", "approved": "success", "rejected": "danger"}.get(str(status), "secondary")
+    """The badge colour of an approval's status."""
+    return ApprovalStatus(status).badge if status in ApprovalStatus.values else "secondary"

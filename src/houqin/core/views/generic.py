@@ -7,14 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, resolve, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
-from ..models import is_money, yuan
+from .. import excel
+from ..columns import MONEY, Column, model_columns
+from ..money import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
 from ..templatetags.houqin import cell
 from ..tenancy import scope
@@ -67,13 +70,23 @@ class SchoolScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(SchoolScopedMixin, ListView):
-    """A filtered, paginated table. `columns` are field names or attributes of the row.
-    An HTMX request gets the table fragment only."""
+    """A filtered, paginated table. `columns` are field names or attributes of the row, or
+    `Column`s. The same rows (scope, filters, order) are an Excel file at `<prefix>/export/`
+    (this view with exporting=True), in `export_columns`, the list's own columns unless declared.
+    An HTMX request gets the table fragment only, with the export link following the filters."""
 
     filterset_class = None
     columns = ()
+    export_columns = None
+    export_related = ()  # select_related of the exported columns beyond the page's own
+    exporting = False
     paginate_by = 50
     template_name = "core/generic/list.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.exporting:
+            return self.export()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -88,19 +101,65 @@ class ObjectListView(SchoolScopedMixin, ListView):
             return ["core/generic/_table.html"]
         return [self.template_name]
 
+    def table_columns(self):
+        return [c if isinstance(c, Column) else model_columns(self.model, [c])[0] for c in self.columns]
+
     def get_context_data(self, **kwargs):
-        fields = {f.name: f for f in self.model._meta.get_fields()}
-        headers = [getattr(fields.get(c), "verbose_name", None) or getattr(getattr(self.model, c, None),
-                                                                            "short_description", c)
-                   for c in self.columns]
+        columns = self.table_columns()
         query = self.request.GET.copy()
         query.pop("page", None)
-        money_at = {i for i, c in enumerate(self.columns) if is_money(fields.get(c))}  # right-aligned
+        query = query.urlencode()
         return super().get_context_data(
-            columns=self.columns, headers=headers, money_at=money_at, filterset=self.filterset,
-            query=query.urlencode(),
+            columns=columns, headers=[c.header for c in columns], filterset=self.filterset, query=query,
+            money_at={i for i, c in enumerate(columns) if c.kind == MONEY},  # right-aligned
+            export_url=self.export_url(query), fragment=bool(self.request.headers.get("HX-Request")),
             detail_url_name=url_name(self.model, "detail"), **kwargs,
         )
+
+    def export_url(self, query):
+        """The export of these rows, when the list has one and the user may open it."""
+        url = model_url(self.model, "export")
+        view = getattr(resolve(url).func, "view_class", None) if url else None
+        if url is None or not can(self.request.roles, getattr(view, "action", VIEW), self.model):
+            return None
+        return url + (f"?{query}" if query else "")
+
+    def export_queryset(self, qs):
+        return qs.select_related(*self.export_related) if self.export_related else qs
+
+    def export(self):
+        """The rows as an .xlsx file, read in chunks: one query whatever the size."""
+        qs = self.export_queryset(self.get_queryset())
+        today = timezone.localdate()
+        school, label = self.request.school, self.model._meta.verbose_name
+        columns = self.export_columns or self.table_columns()
+        subtitle = "；".join(filter(None, [f"导出日期 {today:%Y-%m-%d}", filter_summary(self.filterset)]))
+        out = excel.list_workbook(f"{school.name} {label}", columns, qs.iterator(chunk_size=2000), subtitle=subtitle)
+        return FileResponse(out, as_attachment=True, filename=f"{school.code}-{label}-{today:%Y%m%d}.xlsx",
+                            content_type=excel.XLSX)
+
+
+def filter_summary(filterset):
+    """The filters in force, as “状态：已下单；查询：粉笔” for an export's subtitle."""
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        else:
+            shown = dict(getattr(field, "choices", ()) or ()).get(value, value)
+        parts.append(f"{field.label or name}：{shown}")
+    return "；".join(parts)
+
+
+def export_path(prefix, list_view):
+    """The URL pattern of a list's Excel export, `<prefix>/export/` named `<model>_export`."""
+    return path(f"{prefix}/export/", list_view.as_view(exporting=True),
+                name=f"{list_view.model._meta.model_name}_export")
 
 
 class ObjectDetailView(SchoolScopedMixin, DetailView):
@@ -246,9 +305,8 @@ class ObjectDeleteView(SchoolScopedMixin, View):
 
 
 def crud_urls(model, *, list_view, detail_view, edit_view, prefix):
-    """The five URL patterns of one model, named `<model>_list`, `_detail`, `_add`, `_edit`, `_delete`."""
-    from django.urls import path
-
+    """The URL patterns of one model, named `<model>_list`, `_detail`, `_add`, `_edit`, `_delete`
+    and `_export` (the list's rows as Excel)."""
     name = model._meta.model_name
     delete_view = type(f"{model.__name__}DeleteView", (ObjectDeleteView,), {"model": model})
     return [
@@ -257,4 +315,5 @@ def crud_urls(model, *, list_view, detail_view, edit_view, prefix):
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
         path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
         path(f"{prefix}/<int:pk>/delete/", delete_view.as_view(), name=f"{name}_delete"),
+        export_path(prefix, list_view),
     ]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Person
+from houqin.core.money import MONEY
 from houqin.core.tenancy import scope
 
 from ..choices import Category, RecordKind
@@ -22,8 +23,6 @@ from ..models import (
     WorkOrderPart,
 )
 from ..targets import TARGET_KEY, resolve, rows, summary
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class StrictInput(serializers.Serializer):

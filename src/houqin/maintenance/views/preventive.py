@@ -19,6 +19,7 @@ from houqin.core.views.generic import (
     ObjectListView,
     SchoolScopedMixin,
     crud_urls,
+    export_path,
 )
 
 from .. import filtersets, forms, services, targets
@@ -134,6 +135,7 @@ urlpatterns = [
     *crud_urls(PreventivePlan, list_view=PlanListView, detail_view=PlanDetailView, edit_view=PlanEditView,
                prefix="plans"),
     path("tasks/", TaskListView.as_view(), name="preventivetask_list"),
+    export_path("tasks", TaskListView),
     path("tasks/<int:pk>/", TaskDetailView.as_view(), name="preventivetask_detail"),
     path("tasks/<int:pk>/delete/", type("TaskDeleteView", (ObjectDeleteView,), {"model": PreventiveTask}).as_view(),
          name="preventivetask_delete"),

@@ -1,7 +1,6 @@
 """The statistics page (维修统计): monthly figures by category, mean time to repair, rooms and
 assets that keep failing, and what self-repair saved."""
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.shortcuts import render
@@ -9,16 +8,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from houqin.core.params import date_param
 from houqin.core.views.generic import SchoolScopedMixin
 
 from .. import stats
-
-
-def _date(value, default):
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 class StatisticsView(SchoolScopedMixin, View):
@@ -26,9 +19,9 @@ class StatisticsView(SchoolScopedMixin, View):
 
     def get(self, request):
         today = timezone.localdate()
-        start = _date(request.GET.get("start"), today.replace(month=1, day=1) if today.month < 9
+        start = date_param(request.GET, "start", today.replace(month=1, day=1) if today.month < 9
                       else today.replace(month=9, day=1))
-        end = _date(request.GET.get("end"), today)
+        end = date_param(request.GET, "end", today)
         if end < start:
             start, end = end, start
         try:

@@ -21,6 +21,7 @@ from houqin.core.views.generic import (
     ObjectEditView,
     ObjectListView,
     SchoolScopedMixin,
+    export_path,
 )
 
 from .. import filtersets, forms, services
@@ -311,6 +312,7 @@ class MyJobsView(SchoolScopedMixin, View):
 
 urlpatterns = [
     path("orders/", WorkOrderListView.as_view(), name="workorder_list"),
+    export_path("orders", WorkOrderListView),
     path("orders/add/", WorkOrderEditView.as_view(), name="workorder_add"),
     path("orders/<int:pk>/", WorkOrderDetailView.as_view(), name="workorder_detail"),
     path("orders/<int:pk>/edit/", WorkOrderEditView.as_view(), name="workorder_edit"),

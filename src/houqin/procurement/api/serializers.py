@@ -9,6 +9,7 @@ from rest_framework import serializers
 from houqin.core.api.base import SchoolScopedSerializer
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.choices import Decision
+from houqin.core.money import MONEY, capital_amount
 from houqin.stock.choices import ItemCategory
 
 from .. import services
@@ -27,7 +28,6 @@ from ..models import (
     Voucher,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 QTY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -261,7 +261,7 @@ class VoucherSerializer(SchoolOwnedSerializer):
                             "acceptor", "acceptor_at", "auditor", "auditor_at", "audit_comment", "updated_at"]
 
     def get_amount_in_words(self, voucher) -> str:
-        return services.capital_amount(voucher.amount)
+        return capital_amount(voucher.amount)
 
     def validate(self, attrs):
         voucher = self.instance

@@ -12,20 +12,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, Sum
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 
 from houqin.assets.views.assets import ActionView
 from houqin.core.approvals import signing_role
+from houqin.core.columns import Column
 from houqin.core.models import ApprovalRequest
+from houqin.core.money import capital_amount
 from houqin.core.rules import ADD, CHANGE, VIEW, can
-from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls, url_name
+from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
 
-from .. import excel, filtersets, forms, services
+from .. import filtersets, forms, services
 from ..choices import AcceptanceStatus, OrderStatus, RequestStatus, VoucherStatus
-from ..excel import Column
 from ..models import (
     Acceptance,
     AcceptanceLine,
@@ -50,66 +50,7 @@ def error_text(error):
     return "；".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "您无权进行此操作")
 
 
-# --- lists and their Excel exports -----------------------------------------------------------
-
-
-class ExportableListView(ObjectListView):
-    """A list page with an “导出Excel” link: the same rows (scope, filters, order) as an .xlsx
-    file at `<prefix>/export/`. The link follows the filters (it is swapped in with the table
-    when the filters change by HTMX)."""
-
-    template_name = "procurement/object_list.html"
-    export_columns = ()
-    export_related = ()  # select_related of the exported columns beyond the page's own
-
-    def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
-            return ["procurement/_object_table.html"]
-        return [self.template_name]
-
-    def export_queryset(self, qs):
-        return qs.select_related(*self.export_related) if self.export_related else qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = context["query"]
-        context["export_url"] = reverse(url_name(self.model, "export")) + (f"?{query}" if query else "")
-        return context
-
-
-def filter_summary(filterset):
-    """The filters in force, as “状态：已下单；查询：粉笔” for the export's subtitle."""
-    if filterset is None or not filterset.is_bound or not filterset.is_valid():
-        return ""
-    parts = []
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", [], ()):
-            continue
-        field = filterset.form.fields[name]
-        if isinstance(value, bool):
-            shown = "是" if value else "否"
-        else:
-            shown = dict(getattr(field, "choices", ()) or ()).get(value, value)
-        parts.append(f"{field.label or name}：{shown}")
-    return "；".join(parts)
-
-
-class ListExportMixin:
-    """GET: the list view's queryset as an Excel file, read in chunks (one query)."""
-
-    def get(self, request, *args, **kwargs):
-        qs = self.export_queryset(self.get_queryset())
-        today = timezone.localdate()
-        label = self.model._meta.verbose_name
-        subtitle = "；".join(filter(None, [f"导出日期 {today:%Y-%m-%d}", filter_summary(self.filterset)]))
-        out = excel.list_workbook(f"{request.school.name} {label}", self.export_columns,
-                                  qs.iterator(chunk_size=2000), subtitle=subtitle)
-        return FileResponse(out, as_attachment=True, filename=f"{request.school.code}-{label}-{today:%Y%m%d}.xlsx",
-                            content_type=excel.XLSX)
-
-
-def export_view(list_view):
-    return type(f"{list_view.__name__}Export", (ListExportMixin, list_view), {}).as_view()
+# --- lists (exported to Excel by their base, in the columns declared here) ------------------------
 
 
 def person(attr):
@@ -122,7 +63,7 @@ def person(attr):
 # --- suppliers, licences, designations, ratings -------------------------------------------
 
 
-class SupplierListView(ExportableListView):
+class SupplierListView(ObjectListView):
     model = Supplier
     filterset_class = filtersets.SupplierFilterSet
     columns = ("name", "admission", "food", "category_labels", "contact", "phone", "rating")
@@ -158,7 +99,7 @@ class SupplierEditView(ObjectEditView):
     form_class = forms.SupplierForm
 
 
-class LicenceListView(ExportableListView):
+class LicenceListView(ObjectListView):
     model = Licence
     filterset_class = filtersets.LicenceFilterSet
     columns = ("supplier", "kind", "number", "expires_on")
@@ -179,7 +120,7 @@ class LicenceEditView(ObjectEditView):
     form_class = forms.LicenceForm
 
 
-class DesignationListView(ExportableListView):
+class DesignationListView(ObjectListView):
     model = Designation
     columns = ("category", "supplier", "since")
     select_related = ("supplier",)
@@ -199,7 +140,7 @@ class DesignationEditView(ObjectEditView):
     form_class = forms.DesignationForm
 
 
-class RatingListView(ExportableListView):
+class RatingListView(ObjectListView):
     model = Rating
     columns = ("supplier", "order", "score", "comment", "by", "created_at")
     select_related = ("supplier", "order__supplier", "by")
@@ -222,7 +163,7 @@ class RatingEditView(ObjectEditView):
 # --- purchase requests -----------------------------------------------------------------------
 
 
-class PurchaseRequestListView(ExportableListView):
+class PurchaseRequestListView(ObjectListView):
     model = PurchaseRequest
     filterset_class = filtersets.PurchaseRequestFilterSet
     columns = ("number", "title", "amount", "status", "requested_by", "created_at")
@@ -352,7 +293,7 @@ class SubmitRequestView(RequestAction):
 # --- orders ------------------------------------------------------------------------------------
 
 
-class PurchaseOrderListView(ExportableListView):
+class PurchaseOrderListView(ObjectListView):
     model = PurchaseOrder
     filterset_class = filtersets.PurchaseOrderFilterSet
     columns = ("number", "supplier", "request", "amount", "status", "ordered_on", "buyer")
@@ -420,7 +361,7 @@ class RateView(ActionView):
 # --- acceptances ---------------------------------------------------------------------------------
 
 
-class AcceptanceListView(ExportableListView):
+class AcceptanceListView(ObjectListView):
     model = Acceptance
     filterset_class = filtersets.AcceptanceFilterSet
     columns = ("order", "received_on", "warehouse", "status", "created_by")
@@ -536,7 +477,7 @@ class SignAcceptanceView(AcceptanceAction):
 # --- vouchers ----------------------------------------------------------------------------------
 
 
-class VoucherListView(ExportableListView):
+class VoucherListView(ObjectListView):
     model = Voucher
     filterset_class = filtersets.VoucherFilterSet
     columns = ("invoice_number", "supplier", "invoice_date", "amount", "goods_value", "status")
@@ -566,7 +507,7 @@ class VoucherDetailView(ObjectDetailView):
             sign_form=forms.SignForm(prefix="sign") if not why_not and voucher.status == VoucherStatus.SIGNING
             else None,
             slot=services.SLOT_LABELS.get(slot), why_not=why_not if voucher.status == VoucherStatus.SIGNING else None,
-            capital=services.capital_amount(voucher.amount), **kwargs)
+            capital=capital_amount(voucher.amount), **kwargs)
         if voucher.handler_id:  # signed vouchers are not edited (VoucherForm refuses it too)
             context["edit_url"] = None
         return context
@@ -623,36 +564,28 @@ class SignVoucherView(ActionView):
 urlpatterns = [
     *crud_urls(Supplier, list_view=SupplierListView, detail_view=SupplierDetailView, edit_view=SupplierEditView,
                prefix="suppliers"),
-    path("suppliers/export/", export_view(SupplierListView), name="supplier_export"),
     *crud_urls(Licence, list_view=LicenceListView, detail_view=LicenceDetailView, edit_view=LicenceEditView,
                prefix="licences"),
-    path("licences/export/", export_view(LicenceListView), name="licence_export"),
     *crud_urls(Designation, list_view=DesignationListView, detail_view=DesignationDetailView,
                edit_view=DesignationEditView, prefix="designations"),
-    path("designations/export/", export_view(DesignationListView), name="designation_export"),
     *crud_urls(Rating, list_view=RatingListView, detail_view=RatingDetailView, edit_view=RatingEditView,
                prefix="ratings"),
-    path("ratings/export/", export_view(RatingListView), name="rating_export"),
     *crud_urls(PurchaseRequest, list_view=PurchaseRequestListView, detail_view=PurchaseRequestDetailView,
                edit_view=PurchaseRequestEditView, prefix="requests"),
-    path("requests/export/", export_view(PurchaseRequestListView), name="purchaserequest_export"),
     path("requests/<int:pk>/quote/", AddQuoteView.as_view(), name="purchaserequest_quote"),
     path("requests/<int:pk>/choose/", ChooseQuoteView.as_view(), name="purchaserequest_choose"),
     path("requests/<int:pk>/submit/", SubmitRequestView.as_view(), name="purchaserequest_submit"),
     *crud_urls(PurchaseOrder, list_view=PurchaseOrderListView, detail_view=PurchaseOrderDetailView,
                edit_view=PurchaseOrderEditView, prefix="orders"),
-    path("orders/export/", export_view(PurchaseOrderListView), name="purchaseorder_export"),
     path("orders/<int:pk>/print/", PurchaseOrderPrintView.as_view(), name="purchaseorder_print"),
     path("orders/<int:pk>/rate/", RateView.as_view(), name="purchaseorder_rate"),
     *crud_urls(Acceptance, list_view=AcceptanceListView, detail_view=AcceptanceDetailView,
                edit_view=AcceptanceEditView, prefix="acceptances"),
-    path("acceptances/export/", export_view(AcceptanceListView), name="acceptance_export"),
     path("acceptances/<int:pk>/line/", RecordLineView.as_view(), name="acceptance_line"),
     path("acceptances/<int:pk>/submit/", SubmitAcceptanceView.as_view(), name="acceptance_submit"),
     path("acceptances/<int:pk>/sign/", SignAcceptanceView.as_view(), name="acceptance_sign"),
     *crud_urls(Voucher, list_view=VoucherListView, detail_view=VoucherDetailView, edit_view=VoucherEditView,
                prefix="vouchers"),
-    path("vouchers/export/", export_view(VoucherListView), name="voucher_export"),
     path("vouchers/<int:pk>/print/", VoucherPrintView.as_view(), name="voucher_print"),
     path("vouchers/<int:pk>/sign/", SignVoucherView.as_view(), name="voucher_sign"),
 ]

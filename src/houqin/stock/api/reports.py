@@ -11,7 +11,6 @@ floats. Bad parameters answer 400 with a Chinese message; another school's ids a
     GET /api/v1/stock-reports/terms/?term=ID
 """
 
-import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 
 from houqin.core.api.base import SchoolScopedViewSetMixin
 from houqin.core.models import Term
+from houqin.core.params import date_param, int_param
 
 from .. import reports
 from ..choices import ItemCategory, ItemKind
@@ -32,29 +32,6 @@ from ..views.reports import LEDGER_ROWS, visible_warehouses
 
 def s(value):
     return None if value is None else str(value)
-
-
-def _date(params, name, default):
-    text = params.get(name)
-    if not text:
-        return default
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({name: f"日期“{text}”格式不对，应为 YYYY-MM-DD"}) from None
-
-
-def _int(params, name, default, low, high, label):
-    text = params.get(name)
-    if text in (None, ""):
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise ValidationError({name: f"{label}须为 {low}–{high} 的整数"})
-    return value
 
 
 def _id(params, name, label):
@@ -110,11 +87,11 @@ class StockReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         warehouse = self.warehouses().filter(pk=_id(params, "warehouse", "仓库")).first()
         if warehouse is None:
             raise NotFound("没有这个仓库")
-        start = _date(params, "start", self.today.replace(month=1, day=1))
-        end = _date(params, "end", self.today)
+        start = date_param(params, "start", self.today.replace(month=1, day=1), strict=True)
+        end = date_param(params, "end", self.today, strict=True)
         if end < start:
             raise ValidationError({"end": "结束日期不能早于开始日期"})
-        page = _int(params, "page", 1, 1, 100_000, "页码")
+        page = int_param(params, "page", 1, 1, 100_000, "页码", strict=True)
         data = reports.item_ledger(self.school, warehouse, item, start, end, limit=LEDGER_ROWS,
                                    offset=(page - 1) * LEDGER_ROWS)
         lines = [{"id": line.movement.pk, "date": line.movement.occurred_on, "kind": line.movement.kind,
@@ -134,7 +111,7 @@ class StockReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def spending(self, request):
         params = request.query_params
-        year = _int(params, "year", self.today.year, 2000, 2100, "年度")
+        year = int_param(params, "year", self.today.year, 2000, 2100, "年度", strict=True)
         kind = params.get("kind") or ItemKind.CONSUMABLE
         if kind not in (*ItemKind.values, "all"):
             raise ValidationError({"kind": "物品性质须为 consumable、durable 或 all"})
@@ -158,7 +135,7 @@ class StockReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
 
     @action(detail=False, methods=["get"])
     def expiring(self, request):
-        days = _int(request.query_params, "days", 7, 0, 365, "天数")
+        days = int_param(request.query_params, "days", 7, 0, 365, "天数", strict=True)
         rows = [{"warehouse": b.warehouse.name, "item": b.item_id, "name": b.item.name, "batch": b.code,
                  "quantity": s(b.quantity), "expires_on": b.expires_on, "days_left": b.days_left,
                  "expired": b.expired}

@@ -5,18 +5,15 @@ Who reads them is the rule on the ledger (stock.movement): keepers, the director
 principal, the accountant, the canteen manager and the district officer. The canteen manager
 sees the canteen warehouses only (food and kitchen supplies are his; the office's are not)."""
 
-import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
-from django.views.generic import TemplateView
 
 from houqin.core.choices import Role
 from houqin.core.models import Term
-from houqin.core.views.generic import SchoolScopedMixin
+from houqin.core.params import date_param, int_param
+from houqin.core.views.reports import ReportView
 
 from .. import excel, reports
 from ..choices import ItemCategory, ItemKind, WarehouseKind
@@ -35,70 +32,24 @@ def visible_warehouses(school, roles):
     return qs
 
 
-def parse_date(text, default):
-    try:
-        return datetime.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
+REPORT_LINKS = [
+    ("stock:report_balance", "库存结存"),
+    ("stock:report_ledger", "材料账"),
+    ("stock:report_spending", "按月分类"),
+    ("stock:report_terms", "学期对比"),
+    ("stock:report_low", "低库存"),
+    ("stock:report_expiring", "临期食品"),
+]
 
 
-def parse_int(text, default, low, high):
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        return default
-    return value if low <= value <= high else default
-
-
-def xlsx_response(fileobj, filename):
-    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=excel.XLSX)
-
-
-class StockReportView(SchoolScopedMixin, TemplateView):
-    """Base of the report pages: login, the ledger's rule, tenant scope, warehouse narrowing."""
+class StockReportView(ReportView):
+    """Base of the report pages: the ledger's rule and the warehouse narrowing."""
 
     model = Movement
-    title = ""
-    signatures = excel.SIGN_REPORT
-
-    def get_template_names(self):
-        return [self.template_name]
-
-    @property
-    def school(self):
-        return self.request.school
-
-    @property
-    def today(self):
-        return timezone.localdate()
+    report_links = REPORT_LINKS
 
     def warehouses(self):
         return visible_warehouses(self.school, self.request.roles)
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(self.export(context), self.filename())
-        return self.render_to_response(context)
-
-    def export(self, context):
-        raise PermissionDenied("此页面没有导出")
-
-    def filename(self):
-        return f"{self.school.code}-{self.title}-{self.today:%Y%m%d}.xlsx"
-
-    def querystring(self, **extra):
-        query = self.request.GET.copy()
-        for key in ("format", "print"):
-            query.pop(key, None)
-        query.update(extra)
-        return query.urlencode()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=self.title, printing=self.request.GET.get("print") == "1", signatures=self.signatures,
-            school=self.school, today=self.today, export_query=self.querystring(format="xlsx"),
-            print_query=self.querystring(print="1"), report_links=REPORT_LINKS, **kwargs)
 
 
 class BalanceView(StockReportView):
@@ -143,13 +94,13 @@ class ItemLedgerView(StockReportView):
             warehouse = get_object_or_404(warehouses, pk=get["warehouse"])
         elif item is not None:
             warehouse = warehouses.filter(balances__item=item).order_by("name").first() or warehouses.first()
-        start = parse_date(get.get("start"), self.today.replace(month=1, day=1))
-        end = parse_date(get.get("end"), self.today)
+        start = date_param(get, "start", self.today.replace(month=1, day=1))
+        end = date_param(get, "end", self.today)
         return item, warehouse, start, end
 
     def get_context_data(self, **kwargs):
         item, warehouse, start, end = self.selection()
-        ledger, page = None, parse_int(self.request.GET.get("page"), 1, 1, 100_000)
+        ledger, page = None, int_param(self.request.GET, "page", 1, 1, 100_000)
         if item is not None and warehouse is not None:
             if self.request.GET.get("format") == "xlsx":
                 ledger = reports.item_ledger(self.school, warehouse, item, start, end)
@@ -179,7 +130,7 @@ class SpendingView(StockReportView):
     title = "按月分类支出表"
 
     def get_context_data(self, **kwargs):
-        year = parse_int(self.request.GET.get("year"), self.today.year, 2000, 2100)
+        year = int_param(self.request.GET, "year", self.today.year, 2000, 2100)
         kind = self.request.GET.get("kind", ItemKind.CONSUMABLE)
         kind = kind if kind in KIND_LABELS else ItemKind.CONSUMABLE
         report = reports.monthly_spending(self.school, self.warehouses(), year, item_kind=kind or None)
@@ -209,7 +160,7 @@ class ExpiringView(StockReportView):
     signatures = ("制表人", "食堂管理员", "总务主任")
 
     def get_context_data(self, **kwargs):
-        days = parse_int(self.request.GET.get("days"), 7, 0, 365)
+        days = int_param(self.request.GET, "days", 7, 0, 365)
         batches = reports.expiring_batches(self.school, self.warehouses(), self.today, days)
         return super().get_context_data(batches=batches, days=days, **kwargs)
 
@@ -240,15 +191,6 @@ class TermComparisonView(StockReportView):
             raise Http404("本校还没有学期")
         return excel.terms_workbook(self.school, context["report"])
 
-
-REPORT_LINKS = [
-    ("stock:report_balance", "库存结存"),
-    ("stock:report_ledger", "材料账"),
-    ("stock:report_spending", "按月分类"),
-    ("stock:report_terms", "学期对比"),
-    ("stock:report_low", "低库存"),
-    ("stock:report_expiring", "临期食品"),
-]
 
 urlpatterns = [
     path("reports/balance/", BalanceView.as_view(), name="report_balance"),

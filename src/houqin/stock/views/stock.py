@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
-from houqin.core.models import yuan
+from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, VIEW, can
 from houqin.core.views.generic import (
     ObjectDeleteView,
@@ -29,6 +29,7 @@ from houqin.core.views.generic import (
     ObjectListView,
     SchoolScopedMixin,
     crud_urls,
+    export_path,
 )
 
 from .. import filtersets, forms, services
@@ -573,6 +574,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/confirm/", RequisitionConfirmView.as_view(), name="requisition_confirm"),
     path("requisitions/<int:pk>/close/", RequisitionCloseView.as_view(), name="requisition_close"),
     path("counts/", StockCountListView.as_view(), name="stockcount_list"),
+    export_path("counts", StockCountListView),
     path("counts/add/", StockCountAddView.as_view(), name="stockcount_add"),
     path("counts/<int:pk>/", StockCountDetailView.as_view(), name="stockcount_detail"),
     path("counts/<int:pk>/edit/", StockCountEditView.as_view(), name="stockcount_edit"),

@@ -1,4 +1,4 @@
-// Reports: the room picker opens the room's list; print views open the print dialog.
+// The ledger page's room picker opens the room's list, ready to print.
 document.addEventListener("DOMContentLoaded", () => {
   const picker = document.querySelector("form[data-room-picker]");
   if (picker) {
@@ -8,5 +8,4 @@ document.addEventListener("DOMContentLoaded", () => {
       window.location.href = select.dataset.roomUrl.replace(/0\/$/, `${select.value}/`) + "?print=1";
     });
   }
-  if (document.querySelector(".report-print")) window.print();
 });
