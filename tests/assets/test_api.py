@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from houqin.assets import services
-from houqin.assets.choices import AssetStatus, CompensationStatus, LineResult, StocktakeStatus
+from houqin.assets.choices import AssetStatus, CompensationStatus, EventKind, LineResult, StocktakeStatus
 from houqin.assets.models import Asset, Compensation, Loan, ScrapRequest, Stocktake, StocktakeLine, StocktakeRoom
 from houqin.core.choices import ApprovalStatus, Role
 from houqin.core.models import Room
@@ -265,6 +266,24 @@ def test_edit_changes_descriptive_fields_only(world):
     asset.refresh_from_db()
     assert (asset.name, asset.unit_price, asset.room_id) == ("投影仪", Decimal("4800.00"), teacher_room(world).pk)
     assert keeper.delete(f"{API}assets/{asset.pk}/").status_code == 403
+
+
+def test_an_api_edit_is_the_pages_edit_life_and_event(world):
+    """One write path: the API's PATCH recomputes pinyin and life and writes the EDIT event
+    naming the fields, as the edit page does (services.edit)."""
+    asset = asset_in(world)
+    Asset.objects.filter(pk=asset.pk).update(life_months=None)  # stale: the API must recompute it
+    keeper = api_client(world, Role.KEEPER)
+    response = keeper.patch(f"{API}assets/{asset.pk}/", {"name": "投影仪", "supplier": "恩施电教"}, format="json")
+    assert response.status_code == 200
+    asset.refresh_from_db()
+    assert (asset.pinyin, asset.life_months) == ("tyy", 60)
+    event = asset.events.order_by("pk").last()
+    assert (event.kind, event.note, event.by) == (EventKind.EDIT, "修改：名称、供应商", world.user(Role.KEEPER))
+    page = world.client(Role.KEEPER).post(reverse("assets:asset_edit", args=[asset.pk]), {
+        "name": "投影仪", "category": asset.category_id, "supplier": "恩施电教", "brand": "爱普生"})
+    assert page.status_code == 302
+    assert asset.events.order_by("pk").last().note == "修改：品牌"
 
 
 def test_teacher_sees_only_his_rooms(world):

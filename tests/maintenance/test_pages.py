@@ -143,3 +143,19 @@ def test_sidebar_shows_the_maintenance_section(world):
     assert reverse("maintenance:workorder_add") in body and reverse("maintenance:board") not in body
     body = world.client(Role.DIRECTOR).get(reverse("core:home")).content.decode()
     assert reverse("maintenance:board") in body
+
+
+@pytest.mark.parametrize("target", ["//evil.example/board/", "https://evil.example/", "/\\evil.example"])
+def test_a_step_never_sends_the_user_to_another_site(world, target):
+    """`next` (the board posts it) is followed only to this site: a step posted with another
+    host's address lands on the order instead (an open redirect before)."""
+    order = WorkOrderFactory(school=world.schools["a"])
+    client = world.client(Role.DIRECTOR)
+    response = client.post(reverse("maintenance:workorder_cancel", args=[order.pk]),
+                           {"cancel-reason": "重复报修", "next": target})
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    board = reverse("maintenance:board")
+    again = WorkOrderFactory(school=world.schools["a"])
+    response = client.post(reverse("maintenance:workorder_cancel", args=[again.pk]),
+                           {"cancel-reason": "重复报修", "next": board})
+    assert response["Location"] == board

@@ -362,6 +362,31 @@ def test_a_monthly_count_through_its_pages(world):
     assert keeper.post(reverse("stock:stockcount_submit", args=[theirs.pk])).status_code == 404
 
 
+def test_the_count_page_writes_nothing_on_get(world):
+    """An open sheet is shown as the ledger stands (late arrivals, today's book quantity of
+    uncounted lines) without a write: lines, their values and the count's history stay."""
+    a = world.schools["a"]
+    warehouse, chalk, ink = WarehouseFactory(school=a), ItemFactory(school=a, name="粉笔"), ItemFactory(school=a)
+    stock(a, quantity=10, unit_cost=D("5.00"), warehouse=warehouse, item=chalk)
+    keeper = world.client(Role.KEEPER)
+    keeper.post(reverse("stock:stockcount_add"), {"warehouse": warehouse.pk, "month": MONTH.strftime("%Y-%m")})
+    count_ = StockCount.objects.get()
+    stock(a, quantity=3, unit_cost=D("5.00"), warehouse=warehouse, item=chalk)
+    stock(a, quantity=2, unit_cost=D("3.00"), warehouse=warehouse, item=ink)
+
+    def rows():
+        return (list(count_.lines.values_list("pk", "item", "expected", "unit_cost", "counted")),
+                count_.history.count(), StockCount.objects.get(pk=count_.pk).updated_at)
+
+    before = rows()
+    for role in (Role.KEEPER, Role.DIRECTOR, Role.ACCOUNTANT):
+        page = world.client(role).get(count_.get_absolute_url())
+        assert page.status_code == 200
+    assert rows() == before
+    body = keeper.get(count_.get_absolute_url()).content.decode()
+    assert "账面 13 " in body and "新入库 1 项" in body and rows() == before
+
+
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_menu_pages_answer_every_role(world, role):
     """Every page of the section answers 200 or 403, never a 500."""
@@ -384,7 +409,9 @@ def test_the_count_sheet_lists_food_by_batch_and_adds_late_arrivals(world):
     assert "批号 RICE-0901" in page and f"保质期至 {expiry:%Y-%m-%d}" in page
     stock(a, quantity=3, warehouse=warehouse, item=rice, batch_code="RICE-0915", expires_on=expiry)
     response = keeper.get(count_.get_absolute_url())
-    assert "批号 RICE-0915" in response.content.decode()
+    assert "批号 RICE-0915" in response.content.decode() and "新入库 1 项" in response.content.decode()
+    assert count_.lines.count() == 1  # the page shows the late arrival; a GET writes nothing
+    response = keeper.post(reverse("stock:stockcount_enter", args=[count_.pk]))
     assert "已增加 1 项" in last(response)
     assert count_.lines.count() == 2
     # The accountant reads the sheet but does not change it.

@@ -73,6 +73,12 @@ def next_tag(school, year):
     return f"{prefix}{number:05d}"
 
 
+def life_months(asset):
+    """The depreciation life in months: the category's, for a capitalised asset only."""
+    years = asset.category.depreciation_years
+    return years * 12 if (years and asset.capitalised) else None
+
+
 def prepare(asset):
     """Fill the derived fields of an unsaved asset from its school, category and price."""
     school = asset.school
@@ -85,8 +91,7 @@ def prepare(asset):
     asset.pinyin = initials(asset.name)[:100]
     asset.capitalised = asset.unit_price >= school.capitalisation_threshold
     asset.start_month = month_index(asset.purchase_date)
-    years = asset.category.depreciation_years
-    asset.life_months = years * 12 if (years and asset.capitalised) else None
+    asset.life_months = life_months(asset)
     return asset
 
 
@@ -113,6 +118,20 @@ def register(asset, *, by):
         raise ValidationError("无法生成资产编号，请重试")
     _event(asset, EventKind.REGISTER, by=by, quantity=asset.quantity, value_change=asset.original_value,
            to_room=asset.room, to_custodian=asset.custodian, note="登记入账")
+    return asset
+
+
+@transaction.atomic
+def edit(asset, *, by, changed):
+    """Save the descriptive fields of a registered asset (the page's form or the API's PUT),
+    recompute what follows from them (pinyin, depreciation life) and write the EDIT event
+    naming the fields in `changed`."""
+    asset.pinyin = initials(asset.name)[:100]
+    asset.life_months = life_months(asset)
+    asset.save()
+    fields = {f.name: f for f in Asset._meta.concrete_fields}
+    labels = "、".join(str(fields[name].verbose_name) for name in changed if name in fields)
+    _event(asset, EventKind.EDIT, by=by, note=f"修改：{labels}" if labels else "修改")
     return asset
 
 

@@ -1,7 +1,10 @@
 """Forms of the core app, and SchoolForm, the base of every school-owned model form."""
 
+from contextlib import contextmanager
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
@@ -27,6 +30,58 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class EmptyForm(forms.Form):
+    """The form of a step that asks nothing (submit, start, confirm): only the CSRF token."""
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+# --- a service's refusal, shown in Chinese ----------------------------------------------
+
+
+def error_text(error):
+    """A service's ValidationError or PermissionDenied as one Chinese sentence."""
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error) or "您无权进行此操作"
+
+
+def form_error_text(form):
+    """An invalid form's errors as one line, each after its field's label: for a message."""
+    return "；".join(f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
+                    for name, errors in form.errors.items() for e in errors)
+
+
+def add_service_error(form, error):
+    """Put a service's refusal on the form: on the field it names when the form has that
+    field, else above the form."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, error_text(error))
+    elif hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+@contextmanager
+def service_errors(form):
+    """Call a service for a valid form in one transaction: a ValidationError or
+    PermissionDenied rolls it back and lands on the form (then `form.errors` is set).
+
+        with service_errors(form):
+            order = services.place_order(...)
+        if form.errors:
+            return self.form_invalid(form)
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
 
 
 class SchoolForm(forms.ModelForm):

@@ -91,11 +91,6 @@ class AssignForm(StyledForm):
         return cleaned
 
 
-class EmptyForm(StyledForm):
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
 class FinishForm(StyledForm):
     work_done = forms.CharField(label="维修情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
     labour_hours = forms.DecimalField(label="用工(小时)", min_value=Decimal("0"), max_digits=6, decimal_places=1,

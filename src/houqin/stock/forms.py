@@ -166,11 +166,6 @@ class CloseShortForm(StyledForm):
         super().__init__(*args, **kwargs)
 
 
-class EmptyForm(forms.Form):
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
 # --- monthly counts (月度盘存) -----------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ from .ledger import (  # noqa: F401
     reverse,
     transfer,
 )
-from .models import Batch, Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
+from .models import Batch, Item, Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
 from .rules import KEEPERS
 
 # Roles that see every requisition of the school; anyone else sees only his own.
@@ -385,15 +385,9 @@ def _book(warehouse, item, batch, balance=None):
     return quantity
 
 
-@transaction.atomic
-def sync_count_lines(count):
-    """Bring an open sheet up to date with the ledger: add lines for items (and food batches)
-    that got stock since it was opened, refresh the book quantity and cost of lines not yet
-    counted, and drop uncounted lines of batches that are now empty. Counted lines keep the
-    book quantity of the moment they were counted. Returns the number of lines added."""
-    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
-    if count.status != CountStatus.OPEN:
-        return 0
+def _wanted_lines(count):
+    """What an open sheet should list by the ledger now: {(item id, batch id or None): (book
+    quantity, unit cost)}, with the warehouse's balances by item id."""
     warehouse = count.warehouse
     balances = {b.item_id: b for b in StockBalance.objects.filter(warehouse=warehouse).select_related("item")}
     moved = set(Movement.objects.filter(warehouse=warehouse, occurred_on__gte=count.month)
@@ -402,7 +396,7 @@ def sync_count_lines(count):
     in_batches = {}
     for row in Batch.objects.filter(warehouse=warehouse).values("item_id").annotate(total=Sum("quantity")):
         in_batches[row["item_id"]] = row["total"] or Decimal("0")
-    wanted = {}  # (item id, batch id or None) → (book quantity, unit cost)
+    wanted = {}
     for b in balances.values():
         if not b.item.tracks_batches:
             if b.quantity > 0 or b.item_id in moved:
@@ -414,24 +408,68 @@ def sync_count_lines(count):
     for batch in batches:
         b = balances.get(batch.item_id)
         wanted[(batch.item_id, batch.pk)] = (batch.quantity, b.unit_cost if b else Decimal("0"))
-    existing = {(line.item_id, line.batch_id): line
-                for line in count.lines.select_for_update(of=("self",)).select_related("item")}
+    return wanted, balances
+
+
+def _plan_count_lines(count, lines):
+    """Compare an open sheet's lines with the ledger, writing nothing: (the uncounted lines
+    whose book quantity or cost moved, the new values set on them; the uncounted lines of
+    batches used up since; unsaved lines for stock that arrived since opening)."""
+    wanted, balances = _wanted_lines(count)
+    existing = {(line.item_id, line.batch_id): line for line in lines}
+    moved, emptied = [], []
     for key, line in existing.items():
         if line.counted is not None:
             continue
         if key not in wanted and (line.batch_id is not None or line.item.tracks_batches):
-            line.delete()  # the batch was used up (or the book squared) before anyone counted it
+            emptied.append(line)  # the batch was used up (or the book squared) before anyone counted it
             continue
         held = balances.get(line.item_id)
         quantity, cost = wanted.get(key) or (held.quantity if held else Decimal("0"),
                                              held.unit_cost if held else line.unit_cost)
         if (line.expected, line.unit_cost) != (quantity, cost):
             line.expected, line.unit_cost = quantity, cost
-            line.save(update_fields=["expected", "unit_cost"])
+            moved.append(line)
     new = [StockCountLine(count=count, item_id=item_id, batch_id=batch_id, expected=quantity, unit_cost=cost)
            for (item_id, batch_id), (quantity, cost) in wanted.items() if (item_id, batch_id) not in existing]
+    return moved, emptied, new
+
+
+@transaction.atomic
+def sync_count_lines(count):
+    """Bring an open sheet up to date with the ledger: add lines for items (and food batches)
+    that got stock since it was opened, refresh the book quantity and cost of lines not yet
+    counted, and drop uncounted lines of batches that are now empty. Counted lines keep the
+    book quantity of the moment they were counted. Returns the number of lines added."""
+    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
+    if count.status != CountStatus.OPEN:
+        return 0
+    lines = count.lines.select_for_update(of=("self",)).select_related("item")
+    moved, emptied, new = _plan_count_lines(count, lines)
+    for line in emptied:
+        line.delete()
+    for line in moved:
+        line.save(update_fields=["expected", "unit_cost"])
     StockCountLine.objects.bulk_create(new)
     return len(new)
+
+
+def count_sheet(count):
+    """The lines of a count as its page shows them, read without writing (the page is a
+    GET): an open sheet as sync_count_lines would leave it, its uncounted lines at today's
+    book quantity, and unsaved lines (no pk) at the end for stock that arrived since it was
+    opened; the next step (saving counted quantities, submitting) adds them. Returns the
+    lines and how many arrived."""
+    lines = list(count.lines.select_related("item", "batch"))
+    if count.status != CountStatus.OPEN:
+        return lines, 0
+    _moved, emptied, new = _plan_count_lines(count, lines)
+    items = Item.objects.in_bulk({line.item_id for line in new})
+    batches = Batch.objects.in_bulk({line.batch_id for line in new} - {None})
+    for line in new:
+        line.item, line.batch = items[line.item_id], batches.get(line.batch_id)
+    gone = {line.pk for line in emptied}
+    return [line for line in lines if line.pk not in gone] + new, len(new)
 
 
 def _open_count(count):

@@ -92,10 +92,11 @@ class AssetSerializer(SchoolOwnedSerializer):
     def create(self, validated_data):
         return services.register(Asset(**validated_data), by=self.context["request"].user)
 
-    def update(self, instance, validated_data):
-        if "name" in validated_data:
-            instance.pinyin = services.initials(validated_data["name"])[:100]
-        return super().update(instance, validated_data)
+    def update(self, instance, validated_data):  # the page's edit service: pinyin, life, the EDIT event
+        changed = [name for name, value in validated_data.items() if getattr(instance, name) != value]
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.edit(instance, by=self.context["request"].user, changed=changed)
 
 
 class AssetEventSerializer(serializers.ModelSerializer):

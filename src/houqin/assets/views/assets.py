@@ -5,29 +5,17 @@ Actions are POST-only views on the generic bases: the role rule and the tenant s
 from SchoolScopedMixin, the work from services; a refusal is shown as a message and writes
 nothing. Nobody deletes an asset: the delete URL exists and the rule refuses it (403)."""
 
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.views import View
 
 from houqin.core.models import ApprovalRequest
 from houqin.core.rules import ADD, CHANGE, can
-from houqin.core.views.generic import (
-    ObjectDeleteView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-    SchoolScopedMixin,
-    export_path,
-)
+from houqin.core.views.actions import ObjectActionView
+from houqin.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, export_path
 
 from .. import filtersets, forms, services
-from ..choices import AssetStatus, CompensationStatus, EventKind, HoldingKind
+from ..choices import AssetStatus, CompensationStatus, HoldingKind
 from ..models import Asset, AssetEvent, Compensation, Loan, ScrapRequest
 from ..rules import own_rooms_only, visible_assets
 
@@ -134,86 +122,30 @@ class AssetDetailView(AssetVisibleMixin, ObjectDetailView):
 
 class AssetEditView(AssetVisibleMixin, ObjectEditView):
     model = Asset
+    created = "已登记：{obj}"
 
     def get_form_class(self):
         return forms.AssetEditForm if "pk" in self.kwargs else forms.AssetRegisterForm
 
-    def form_valid(self, form):
-        user = self.request.user
-        if self.object is None:  # register through the service: tag, pinyin, depreciation, ledger
-            asset = form.save(commit=False)
-            try:
-                services.register(asset, by=user)
-            except ValidationError as e:
-                form.add_error(None, e)
-                return self.form_invalid(form)
-            messages.success(self.request, f"已登记：{asset}")
-            return HttpResponseRedirect(asset.get_absolute_url())
-        with transaction.atomic():
-            asset = form.save(commit=False)
-            asset.pinyin = services.initials(asset.name)[:100]
-            years = asset.category.depreciation_years
-            asset.life_months = years * 12 if (years and asset.capitalised) else None
-            asset.save()
-            changed = "、".join(str(form.fields[f].label) for f in form.changed_data if f != "loaded_at")
-            AssetEvent.objects.create(school=asset.school, asset=asset, kind=EventKind.EDIT, by=user,
-                                      note=f"修改：{changed}"[:300] if changed else "修改")
-        messages.success(self.request, f"已保存：{asset}")
-        return HttpResponseRedirect(asset.get_absolute_url())
+    def create(self, form, *, by):  # the service gives the tag, pinyin, depreciation, ledger
+        return services.register(form.save(commit=False), by=by)
+
+    def update(self, form, *, by):
+        return services.edit(form.save(commit=False), by=by, changed=form.changed_data)
 
 
 # --- actions -------------------------------------------------------------------------------
 
 
-class ActionView(SchoolScopedMixin, View):
-    """POST-only: validate the small form, call the service, say what happened in Chinese.
-    A ValidationError or PermissionDenied from the service writes nothing (one transaction)."""
-
-    http_method_names = ["post"]
-    action = CHANGE
-    form_class = None
-    prefix = None
-    done = "已办理"
-    also_requires = None  # (action, model): a second rule the action needs, e.g. adding a loan
-
-    def perform(self, obj, data, user):
-        raise NotImplementedError
-
-    def redirect_to(self, obj, result):
-        return obj.get_absolute_url()
-
-    def post(self, request, pk):
-        if self.also_requires and not can(request.roles, *self.also_requires):
-            raise PermissionDenied("您的角色无权进行此操作")
-        obj = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.form_class(request.POST, school=request.school, prefix=self.prefix)
-        if not form.is_valid():
-            errors = [f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
-                      for name, field_errors in form.errors.items() for e in field_errors]
-            messages.error(request, "；".join(errors))
-            return HttpResponseRedirect(self.redirect_to(obj, None))
-        try:
-            with transaction.atomic():
-                result = self.perform(obj, form.cleaned_data, request.user)
-        except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
-            return HttpResponseRedirect(self.redirect_to(obj, None))
-        except PermissionDenied as e:
-            messages.error(request, str(e) or "您无权进行此操作")
-            return HttpResponseRedirect(self.redirect_to(obj, None))
-        messages.success(request, self.done)
-        return HttpResponseRedirect(self.redirect_to(obj, result))
-
-
-class AssetAction(AssetVisibleMixin, ActionView):
+class AssetAction(AssetVisibleMixin, ObjectActionView):
     model = Asset
 
 
 class MoveView(AssetAction):
     form_class, prefix, done = forms.MoveForm, "move", "已调拨"
 
-    def perform(self, asset, data, user):
-        return services.move(asset, by=user, room=data["room"], custodian=data["custodian"],
+    def perform(self, asset, data, by):
+        return services.move(asset, by=by, room=data["room"], custodian=data["custodian"],
                              quantity=data["quantity"], note=data["note"])
 
     def redirect_to(self, asset, result):
@@ -223,16 +155,16 @@ class MoveView(AssetAction):
 class SplitView(AssetAction):
     form_class, prefix, done = forms.SplitForm, "split", "已拆分"
 
-    def perform(self, asset, data, user):
-        return services.split(asset, data["quantity"], by=user)
+    def perform(self, asset, data, by):
+        return services.split(asset, data["quantity"], by=by)
 
 
 class LendView(AssetAction):
     form_class, prefix, done = forms.LendForm, "lend", "已借出"
     also_requires = (ADD, Loan)
 
-    def perform(self, asset, data, user):
-        return services.lend(asset, by=user, borrower=data["borrower"], due_on=data["due_on"],
+    def perform(self, asset, data, by):
+        return services.lend(asset, by=by, borrower=data["borrower"], due_on=data["due_on"],
                              quantity=data["quantity"], note=data["note"])
 
     def redirect_to(self, asset, loan):
@@ -242,8 +174,8 @@ class LendView(AssetAction):
 class DamageView(AssetAction):
     form_class, prefix, done = forms.DamageForm, "damage", "已报损"
 
-    def perform(self, asset, data, user):
-        return services.report_damage(asset, by=user, description=data["description"],
+    def perform(self, asset, data, by):
+        return services.report_damage(asset, by=by, description=data["description"],
                                       liable_name=data["liable_name"], amount=data["amount"])
 
     def redirect_to(self, asset, compensation):
@@ -254,64 +186,64 @@ class DamageView(AssetAction):
 class RepairView(AssetAction):
     form_class, prefix, done = forms.NoteForm, "repair", "已送修"
 
-    def perform(self, asset, data, user):
-        return services.send_to_repair(asset, by=user, note=data["note"])
+    def perform(self, asset, data, by):
+        return services.send_to_repair(asset, by=by, note=data["note"])
 
 
 class RepairedView(AssetAction):
     form_class, prefix, done = forms.NoteForm, "repaired", "已登记修复"
 
-    def perform(self, asset, data, user):
-        return services.repaired(asset, by=user, note=data["note"])
+    def perform(self, asset, data, by):
+        return services.repaired(asset, by=by, note=data["note"])
 
 
 class LostView(AssetAction):
     form_class, prefix, done = forms.LostForm, "lost", "已登记丢失"
 
-    def perform(self, asset, data, user):
-        return services.mark_lost(asset, by=user, note=data["note"])
+    def perform(self, asset, data, by):
+        return services.mark_lost(asset, by=by, note=data["note"])
 
 
 class ScrapView(AssetAction):
     form_class, prefix, done = forms.ScrapForm, "scrap", "已提交报废申请，等待审批"
     also_requires = (ADD, ScrapRequest)
 
-    def perform(self, asset, data, user):
-        return services.request_scrap(asset, by=user, reason=data["reason"], quantity=data["quantity"])
+    def perform(self, asset, data, by):
+        return services.request_scrap(asset, by=by, reason=data["reason"], quantity=data["quantity"])
 
     def redirect_to(self, asset, scrap):
         return scrap.get_absolute_url() if scrap else asset.get_absolute_url()
 
 
-class ReturnView(AssetChildVisibleMixin, ActionView):
+class ReturnView(AssetChildVisibleMixin, ObjectActionView):
     model = Loan
     form_class, prefix, done = forms.ReturnForm, "return", "已归还"
 
-    def perform(self, loan, data, user):
-        return services.return_loan(loan, by=user, condition=data["condition"], damaged=data["damaged"])
+    def perform(self, loan, data, by):
+        return services.return_loan(loan, by=by, condition=data["condition"], damaged=data["damaged"])
 
     def redirect_to(self, loan, result):
         return reverse("assets:loan_detail", args=[loan.pk])
 
 
-class SettleView(AssetChildVisibleMixin, ActionView):
+class SettleView(AssetChildVisibleMixin, ObjectActionView):
     model = Compensation
     form_class, prefix, done = forms.SettleForm, "settle", "赔偿已办结"
 
-    def perform(self, compensation, data, user):
-        return services.settle_compensation(compensation, by=user, paid=data["outcome"] == "paid",
+    def perform(self, compensation, data, by):
+        return services.settle_compensation(compensation, by=by, paid=data["outcome"] == "paid",
                                             note=data["note"])
 
     def redirect_to(self, compensation, result):
         return reverse("assets:compensation_detail", args=[compensation.pk])
 
 
-class DisposeView(AssetChildVisibleMixin, ActionView):
+class DisposeView(AssetChildVisibleMixin, ObjectActionView):
     model = ScrapRequest
     form_class, prefix, done = forms.DisposeForm, "dispose", "已登记处置"
 
-    def perform(self, scrap, data, user):
-        return services.dispose(scrap, by=user, method=data["method"], proceeds=data["proceeds"],
+    def perform(self, scrap, data, by):
+        return services.dispose(scrap, by=by, method=data["method"], proceeds=data["proceeds"],
                                 disposed_on=data["disposed_on"])
 
 

@@ -19,11 +19,12 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
-from houqin.core.forms import SchoolForm, StyledForm
+from houqin.core.forms import SchoolForm, StyledForm, error_text, service_errors
 from houqin.core.models import ApprovalRequest, Building, Room
 from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, can
 from houqin.core.tenancy import scope
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
     ObjectEditView,
@@ -57,10 +58,6 @@ def may_count(stocktake_room, request):
     if not can(roles, CHANGE, StocktakeLine):
         return False
     return bool(set(roles) & KEEPERS) or services.may_sign_room(stocktake_room.room, request.user, roles)
-
-
-def error_text(error):
-    return "；".join(error.messages) if isinstance(error, ValidationError) else (error.args[0] if error.args else "")
 
 
 # --- list, open, edit -----------------------------------------------------------------
@@ -127,11 +124,10 @@ class StocktakeAddView(SchoolScopedMixin, FormView):
         return {**super().get_form_kwargs(), "school": self.request.school}
 
     def form_valid(self, form):
-        try:
+        with service_errors(form):
             stocktake = services.open_stocktake(self.request.school, by=self.request.user,
                                                 name=form.cleaned_data["name"], rooms=form.cleaned_data["room_list"])
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
+        if form.errors:
             return self.form_invalid(form)
         messages.success(self.request, f"已开始盘点：{stocktake}（{len(form.cleaned_data['room_list'])} 个房间）")
         return HttpResponseRedirect(stocktake.get_absolute_url())
@@ -196,39 +192,22 @@ class StocktakeDetailView(SchoolScopedMixin, DetailView):
         )
 
 
-class StocktakeCloseView(SchoolScopedMixin, View):
+class StocktakeCloseView(ObjectActionView):
     model = Stocktake
-    action = CHANGE
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        stocktake = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            approval = services.close_stocktake(stocktake, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            if approval is None:
-                messages.success(request, "盘点已结束：账实相符，无需调整")
-            else:
-                messages.success(request, f"盘点已结束，差异调整已提交审批（{yuan(approval.amount)} 元）")
-        return HttpResponseRedirect(stocktake.get_absolute_url())
+    def perform(self, stocktake, data, by):
+        approval = services.close_stocktake(stocktake, by=by)
+        self.done = "盘点已结束：账实相符，无需调整" if approval is None else \
+            f"盘点已结束，差异调整已提交审批（{yuan(approval.amount)} 元）"
+        return approval
 
 
-class StocktakeCancelView(SchoolScopedMixin, View):
+class StocktakeCancelView(ObjectActionView):
     model = Stocktake
-    action = CHANGE
-    http_method_names = ["post"]
+    done = "盘点已取消，资产账未作任何调整"
 
-    def post(self, request, pk):
-        stocktake = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            services.cancel_stocktake(stocktake, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, "盘点已取消，资产账未作任何调整")
-        return HttpResponseRedirect(stocktake.get_absolute_url())
+    def perform(self, stocktake, data, by):
+        return services.cancel_stocktake(stocktake, by=by)
 
 
 # --- counting one room (phone first) ----------------------------------------------------

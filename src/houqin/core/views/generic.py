@@ -17,6 +17,7 @@ from django.views.generic.edit import FormView
 
 from .. import excel
 from ..columns import MONEY, Column, model_columns
+from ..forms import service_errors
 from ..money import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
 from ..templatetags.houqin import cell
@@ -259,10 +260,14 @@ def _shown(field, value, related):
 
 
 class ObjectEditView(SchoolScopedMixin, FormView):
-    """Create (no pk) or edit (pk) one object through its SchoolForm."""
+    """Create (no pk) or edit (pk) one object through its SchoolForm, in one transaction. A
+    model written through a service overrides `create` and `update`; a refusal they raise is
+    shown on the form and writes nothing."""
 
     template_name = "core/generic/edit.html"
     form_class = None
+    created = "已保存：{obj}"  # the message after creating; `saved` after editing
+    saved = "已保存：{obj}"
 
     def dispatch(self, request, *args, **kwargs):
         self.action = CHANGE if "pk" in kwargs else ADD
@@ -277,9 +282,22 @@ class ObjectEditView(SchoolScopedMixin, FormView):
         self.object = self.get_object()
         return {**super().get_form_kwargs(), "instance": self.object, "school": self.request.school}
 
+    def create(self, form, *, by):
+        """Create the object from the valid form; returns it saved."""
+        return form.save()
+
+    def update(self, form, *, by):
+        """Save the changes of the valid form; returns the object."""
+        return form.save()
+
     def form_valid(self, form):
-        obj = form.save()
-        messages.success(self.request, f"已保存：{obj}")
+        creating = self.object is None
+        with service_errors(form):
+            write = self.create if creating else self.update
+            obj = write(form, by=self.request.user)
+        if form.errors:
+            return self.form_invalid(form)
+        messages.success(self.request, (self.created if creating else self.saved).format(obj=obj))
         return HttpResponseRedirect(reverse(url_name(self.model, "detail"), args=[obj.pk]))
 
     def get_context_data(self, **kwargs):

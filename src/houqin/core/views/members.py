@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from .. import models, services
-from ..forms import GrantRoleForm
+from ..forms import GrantRoleForm, service_errors
 from ..rules import ADD, DELETE
 from .generic import ObjectListView, SchoolScopedMixin
 
@@ -44,11 +44,9 @@ class MembershipAddView(SchoolScopedMixin, View):
     def post(self, request):
         form = self.form(request.POST)
         if form.is_valid():
-            try:
+            with service_errors(form):
                 membership = services.grant_role(request.school, by_roles=request.roles, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if not form.errors:
                 messages.success(request, f"已授予 {membership.user} {membership.get_role_display()}角色")
                 return redirect("core:membership_list")
         return render(request, "core/membership_add.html", {"form": form})

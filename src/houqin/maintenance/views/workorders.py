@@ -5,16 +5,15 @@ Actions are POST-only views: the role rule and tenant scope come from SchoolScop
 work and the finer checks (only the assignee finishes, only the reporter verifies) from the
 services; a refusal is shown as a message and writes nothing."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from houqin.core.forms import EmptyForm
 from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -69,13 +68,13 @@ def action_forms(request, order):
         found["assign"] = forms.AssignForm(school=school, prefix="assign",
                                            initial={"worker": order.worker_id, "contractor": order.contractor})
     if (manager or mine) and s == Status.ASSIGNED:
-        found["start"] = forms.EmptyForm(prefix="start")
+        found["start"] = EmptyForm(prefix="start")
     if (manager or mine) and s in (Status.ASSIGNED, Status.IN_PROGRESS):
         if stock_ready() and can(roles, ADD, WorkOrderPart):
             found["part"] = forms.PartForm(school=school, prefix="part")
         found["finish"] = forms.FinishForm(prefix="finish")
     if (manager or reporter) and s == Status.DONE:
-        found["verify"] = forms.EmptyForm(prefix="verify")
+        found["verify"] = EmptyForm(prefix="verify")
         found["reopen"] = forms.ReasonForm(prefix="reopen")
     if s in OPEN and (manager or (reporter and s == Status.SUBMITTED)):
         found["cancel"] = forms.ReasonForm(prefix="cancel")
@@ -105,6 +104,7 @@ class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
 
     model = WorkOrder
     template_name = "maintenance/workorder_form.html"
+    created = "已报修：{obj.number}，总务处会尽快安排维修"
 
     def get_form_class(self):
         return forms.WorkOrderEditForm if "pk" in self.kwargs else forms.WorkOrderReportForm
@@ -135,18 +135,10 @@ class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
         context["asset"] = getattr(self, "asset", None)
         return context
 
-    def form_valid(self, form):
-        if self.object is not None:
-            return super().form_valid(form)
+    def create(self, form, *, by):
         order = form.save(commit=False)
         order.school = self.request.school
-        try:
-            services.report(order, by=self.request.user, photos=form.cleaned_data.get("photos") or [])
-        except ValidationError as e:
-            form.add_error(None, e)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已报修：{order.number}，总务处会尽快安排维修")
-        return HttpResponseRedirect(order.get_absolute_url())
+        return services.report(order, by=by, photos=form.cleaned_data.get("photos") or [])
 
 
 class WorkOrderPrintView(VisibleOrdersMixin, SchoolScopedMixin, View):
@@ -165,73 +157,43 @@ class WorkOrderPrintView(VisibleOrdersMixin, SchoolScopedMixin, View):
 # --- actions ----------------------------------------------------------------------------
 
 
-class OrderAction(VisibleOrdersMixin, SchoolScopedMixin, View):
-    http_method_names = ["post"]
+class OrderAction(VisibleOrdersMixin, ObjectActionView):
     model = WorkOrder
     action = VIEW  # the service checks who may take the step
-    form_class = forms.EmptyForm
-    prefix = None
-    done = "已办理"
-
-    def perform(self, order, data, request):
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        if not can(request.roles, VIEW, "maintenance.workorderstep"):
-            raise PermissionDenied("勤办只能查看，不能办理报修单")
-        order = get_object_or_404(self.get_queryset().select_related("worker"), pk=pk)
-        form = self.form_class(request.POST, school=request.school, prefix=self.prefix)
-        back = request.POST.get("next") or order.get_absolute_url()
-        if not back.startswith("/"):
-            back = order.get_absolute_url()
-        if not form.is_valid():
-            errors = [f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
-                      for name, field_errors in form.errors.items() for e in field_errors]
-            messages.error(request, "；".join(errors))
-            return HttpResponseRedirect(back)
-        try:
-            with transaction.atomic():
-                self.perform(order, form.cleaned_data, request)
-        except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
-            return HttpResponseRedirect(back)
-        except PermissionDenied as e:
-            messages.error(request, str(e) or "您无权进行此操作")
-            return HttpResponseRedirect(back)
-        messages.success(request, self.done)
-        return HttpResponseRedirect(back)
+    also_requires, refused = (VIEW, "maintenance.workorderstep"), "勤办只能查看，不能办理报修单"
+    select_related = ("worker",)
 
 
 class AssignView(OrderAction):
     action, form_class, prefix, done = CHANGE, forms.AssignForm, "assign", "已派单"
 
-    def perform(self, order, data, request):
-        services.assign(order, by=request.user, worker=data.get("worker"), contractor=data.get("contractor", ""),
+    def perform(self, order, data, by):
+        services.assign(order, by=by, worker=data.get("worker"), contractor=data.get("contractor", ""),
                         note=data.get("note", ""))
 
 
 class StartView(OrderAction):
     prefix, done = "start", "已开始维修"
 
-    def perform(self, order, data, request):
-        services.start(order, by=request.user, roles=request.roles)
+    def perform(self, order, data, by):
+        services.start(order, by=by, roles=self.request.roles)
 
 
 class PartView(OrderAction):
     form_class, prefix, done = forms.PartForm, "part", "已领用材料（库房已出库）"
 
-    def perform(self, order, data, request):
-        if not can(request.roles, ADD, WorkOrderPart):
+    def perform(self, order, data, by):
+        if not can(self.request.roles, ADD, WorkOrderPart):
             raise PermissionDenied("您的角色无权领用材料")
-        services.issue_part(order, by=request.user, roles=request.roles, warehouse=data["warehouse"],
+        services.issue_part(order, by=by, roles=self.request.roles, warehouse=data["warehouse"],
                             item=data["item"], quantity=data["quantity"])
 
 
 class FinishView(OrderAction):
     form_class, prefix, done = forms.FinishForm, "finish", "已完工，等待报修人验收"
 
-    def perform(self, order, data, request):
-        services.finish(order, by=request.user, roles=request.roles, work_done=data["work_done"],
+    def perform(self, order, data, by):
+        services.finish(order, by=by, roles=self.request.roles, work_done=data["work_done"],
                         labour_hours=data["labour_hours"], outsourced_cost=data.get("outsourced_cost") or 0,
                         invoice_number=data.get("invoice_number", ""))
 
@@ -239,22 +201,22 @@ class FinishView(OrderAction):
 class VerifyView(OrderAction):
     prefix, done = "verify", "已验收签字"
 
-    def perform(self, order, data, request):
-        services.verify(order, by=request.user, roles=request.roles)
+    def perform(self, order, data, by):
+        services.verify(order, by=by, roles=self.request.roles)
 
 
 class ReopenView(OrderAction):
     form_class, prefix, done = forms.ReasonForm, "reopen", "已退回返修"
 
-    def perform(self, order, data, request):
-        services.reopen(order, by=request.user, roles=request.roles, reason=data["reason"])
+    def perform(self, order, data, by):
+        services.reopen(order, by=by, roles=self.request.roles, reason=data["reason"])
 
 
 class CancelView(OrderAction):
     form_class, prefix, done = forms.ReasonForm, "cancel", "已取消"
 
-    def perform(self, order, data, request):
-        services.cancel(order, by=request.user, roles=request.roles, reason=data["reason"])
+    def perform(self, order, data, by):
+        services.cancel(order, by=by, roles=self.request.roles, reason=data["reason"])
 
 
 # --- board and my jobs ----------------------------------------------------------------------

@@ -10,18 +10,18 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
-from houqin.assets.views.assets import ActionView
 from houqin.core.approvals import signing_role
 from houqin.core.columns import Column
+from houqin.core.forms import error_text, service_errors
 from houqin.core.models import ApprovalRequest
 from houqin.core.money import capital_amount
 from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
 
 from .. import filtersets, forms, services
@@ -44,10 +44,6 @@ def approvals_of(obj):
     return ApprovalRequest.objects.filter(
         school=obj.school, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
     ).prefetch_related("signoffs__user").order_by("-pk")
-
-
-def error_text(error):
-    return "；".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "您无权进行此操作")
 
 
 # --- lists (exported to Excel by their base, in the columns declared here) ------------------------
@@ -244,50 +240,44 @@ class PurchaseRequestEditView(ObjectEditView):
         lines = [{k: v for k, v in f.cleaned_data.items() if k not in ("id", "request", "DELETE")}
                  for f in formset.forms if (f.has_changed() or f.instance.pk) and not f.cleaned_data.get("DELETE")
                  and f.cleaned_data]  # the existing lines are kept even when only the header was edited
-        try:
-            with transaction.atomic():
-                if self.object is None:
-                    fields = {k: form.cleaned_data[k]
-                              for k in ("title", "reason", "budget_line", "off_designation_reason")}
-                    obj = services.create_request(request.school, by=request.user, lines=lines, **fields)
-                else:
-                    obj = services.set_lines(form.save(commit=False), lines)  # one save, one history row
-        except ValidationError as e:
-            form.add_error(None, e)
+        with service_errors(form):
+            if self.object is None:
+                fields = {k: form.cleaned_data[k] for k in ("title", "reason", "budget_line", "off_designation_reason")}
+                obj = services.create_request(request.school, by=request.user, lines=lines, **fields)
+            else:
+                obj = services.set_lines(form.save(commit=False), lines)  # one save, one history row
+        if form.errors:
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         messages.success(request, f"已保存：{obj}")
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
-class RequestAction(ActionView):
+class RequestAction(ObjectActionView):
     model = PurchaseRequest
-
-    def redirect_to(self, obj, result):
-        return obj.get_absolute_url()
 
 
 class AddQuoteView(RequestAction):
     form_class, prefix, done = forms.QuoteForm, "quote", "已登记报价"
 
-    def perform(self, request, data, user):
-        return services.add_quote(request, by=user, supplier=data["supplier"], amount=data["amount"],
+    def perform(self, request, data, by):
+        return services.add_quote(request, by=by, supplier=data["supplier"], amount=data["amount"],
                                   note=data["note"])
 
 
 class ChooseQuoteView(RequestAction):
     form_class, prefix, done = forms.ChooseForm, "choose", "已选定报价"
 
-    def perform(self, request, data, user):
+    def perform(self, request, data, by):
         quote = get_object_or_404(Quote, pk=data["quote"], request=request)
-        return services.choose_quote(request, by=user, quote=quote, reason=data["reason"],
+        return services.choose_quote(request, by=by, quote=quote, reason=data["reason"],
                                      off_designation_reason=data["off_designation_reason"])
 
 
 class SubmitRequestView(RequestAction):
     form_class, prefix, done = forms.SubmitForm, "submit", "已提交审批"
 
-    def perform(self, request, data, user):
-        return services.submit(request, by=user)
+    def perform(self, request, data, by):
+        return services.submit(request, by=by)
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -328,34 +318,27 @@ class PurchaseOrderDetailView(ObjectDetailView):
 class PurchaseOrderEditView(ObjectEditView):
     model = PurchaseOrder
     form_class = forms.OrderForm
+    created = "已下单：{obj}"
 
     def get_initial(self):
         return {"request": self.request.GET.get("request")}
 
-    def form_valid(self, form):
-        if self.object is not None:
-            return super().form_valid(form)
+    def create(self, form, *, by):
         data = form.cleaned_data
-        try:
-            order = services.place_order(data["request"], by=self.request.user, supplier=data.get("supplier"),
-                                         deliver_by=data.get("deliver_by"), notes=data.get("notes", ""))
-        except ValidationError as e:
-            form.add_error(None, e)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已下单：{order}")
-        return HttpResponseRedirect(order.get_absolute_url())
+        return services.place_order(data["request"], by=by, supplier=data.get("supplier"),
+                                    deliver_by=data.get("deliver_by"), notes=data.get("notes", ""))
 
 
 class PurchaseOrderPrintView(PurchaseOrderDetailView):
     template_name = "procurement/purchaseorder_print.html"
 
 
-class RateView(ActionView):
+class RateView(ObjectActionView):
     model = PurchaseOrder
     form_class, prefix, done = forms.RateForm, "rate", "已评价供应商"
 
-    def perform(self, order, data, user):
-        return services.rate(order, by=user, score=data["score"], comment=data["comment"])
+    def perform(self, order, data, by):
+        return services.rate(order, by=by, score=data["score"], comment=data["comment"])
 
 
 # --- acceptances ---------------------------------------------------------------------------------
@@ -418,27 +401,19 @@ class AcceptanceDetailView(ObjectDetailView):
 class AcceptanceEditView(ObjectEditView):
     model = Acceptance
     form_class = forms.AcceptanceForm
+    created = "已开始验收，请填写各行合格与不合格数量后提交签字"
 
     def get_initial(self):
         return {"order": self.request.GET.get("order")}
 
-    def form_valid(self, form):
-        if self.object is not None:
-            return super().form_valid(form)
+    def create(self, form, *, by):
         data = form.cleaned_data
-        try:
-            acceptance = services.start_acceptance(
-                data["order"], by=self.request.user, warehouse=data.get("warehouse"),
-                received_on=data.get("received_on"), invoice_number=data.get("invoice_number", ""),
-                note=data.get("note", ""))
-        except ValidationError as e:
-            form.add_error(None, e)
-            return self.form_invalid(form)
-        messages.success(self.request, "已开始验收，请填写各行合格与不合格数量后提交签字")
-        return HttpResponseRedirect(acceptance.get_absolute_url())
+        return services.start_acceptance(data["order"], by=by, warehouse=data.get("warehouse"),
+                                         received_on=data.get("received_on"),
+                                         invoice_number=data.get("invoice_number", ""), note=data.get("note", ""))
 
 
-class AcceptanceAction(ActionView):
+class AcceptanceAction(ObjectActionView):
     model = Acceptance
 
 
@@ -449,9 +424,9 @@ class RecordLineView(AcceptanceAction):
         self.prefix = f"line{request.POST.get('line', '')}"
         return super().post(request, pk)
 
-    def perform(self, acceptance, data, user):
+    def perform(self, acceptance, data, by):
         line = get_object_or_404(AcceptanceLine, pk=data["line"], acceptance=acceptance)
-        return services.record_line(line, by=user, accepted=data["accepted"], rejected=data["rejected"],
+        return services.record_line(line, by=by, accepted=data["accepted"], rejected=data["rejected"],
                                     reason=data["reason"], unit_price=data["unit_price"],
                                     batch_code=data["batch_code"], expires_on=data["expires_on"])
 
@@ -459,8 +434,8 @@ class RecordLineView(AcceptanceAction):
 class SubmitAcceptanceView(AcceptanceAction):
     form_class, prefix, done = forms.SubmitForm, "submit", "已提交，等待两位验收人签字"
 
-    def perform(self, acceptance, data, user):
-        return services.submit_acceptance(acceptance, by=user)
+    def perform(self, acceptance, data, by):
+        return services.submit_acceptance(acceptance, by=by)
 
 
 class SignAcceptanceView(AcceptanceAction):
@@ -470,8 +445,8 @@ class SignAcceptanceView(AcceptanceAction):
 
     form_class, prefix, done = forms.SignForm, "sign", "已签字"
 
-    def perform(self, acceptance, data, user):
-        return services.sign_acceptance(acceptance, by=user, decision=data["decision"], comment=data["comment"])
+    def perform(self, acceptance, data, by):
+        return services.sign_acceptance(acceptance, by=by, decision=data["decision"], comment=data["comment"])
 
 
 # --- vouchers ----------------------------------------------------------------------------------
@@ -516,6 +491,7 @@ class VoucherDetailView(ObjectDetailView):
 class VoucherEditView(ObjectEditView):
     model = Voucher
     form_class = forms.VoucherForm
+    created = "已填报：{obj}，请经手人、验收人、审核人依次签字"
 
     def get_initial(self):
         initial = {"acceptance": self.request.GET.get("acceptance")}
@@ -525,31 +501,18 @@ class VoucherEditView(ObjectEditView):
             initial.update(amount=acceptance.accepted_value, invoice_number=acceptance.invoice_number)
         return initial
 
-    def form_valid(self, form):
-        if self.object is not None:
-            return super().form_valid(form)
+    def create(self, form, *, by):
         data = form.cleaned_data
-        try:
-            voucher = services.create_voucher(
-                data["acceptance"], by=self.request.user, invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"], amount=data["amount"],
-                difference_reason=data.get("difference_reason", ""))
-        except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, e)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已填报：{voucher}，请经手人、验收人、审核人依次签字")
-        return HttpResponseRedirect(voucher.get_absolute_url())
+        return services.create_voucher(data["acceptance"], by=by, invoice_number=data["invoice_number"],
+                                       invoice_date=data["invoice_date"], amount=data["amount"],
+                                       difference_reason=data.get("difference_reason", ""))
 
 
 class VoucherPrintView(VoucherDetailView):
     template_name = "procurement/voucher_print.html"
 
 
-class SignVoucherView(ActionView):
+class SignVoucherView(ObjectActionView):
     """The signatures are governed by services.may_sign_voucher (who is the buyer, who accepted)."""
 
     action = VIEW
@@ -557,8 +520,8 @@ class SignVoucherView(ActionView):
     model = Voucher
     form_class, prefix, done = forms.SignForm, "sign", "已签字"
 
-    def perform(self, voucher, data, user):
-        return services.sign_voucher(voucher, by=user, decision=data["decision"], comment=data["comment"])
+    def perform(self, voucher, data, by):
+        return services.sign_voucher(voucher, by=by, decision=data["decision"], comment=data["comment"])
 
 
 urlpatterns = [

@@ -10,18 +10,18 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import BooleanField, Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
+from houqin.core.forms import EmptyForm, service_errors
 from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -38,12 +38,6 @@ from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCoun
 from ..rules import KEEPERS
 
 
-def error_text(error):
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error.args[0]) if error.args else "您无权进行此操作"
-
-
 def is_keeper(request):
     return bool(set(request.roles) & KEEPERS)
 
@@ -57,7 +51,7 @@ class ReadOnlyEditView(ObjectEditView):
     """Add / edit of a ledger model: the rules allow nobody (403); the URL exists so that the
     contracts can prove it."""
 
-    form_class = forms.EmptyForm
+    form_class = EmptyForm
 
 
 # --- warehouses and items --------------------------------------------------------------
@@ -200,45 +194,13 @@ class MovementDetailView(ObjectDetailView):
 # --- actions ---------------------------------------------------------------------------------
 
 
-class ActionView(SchoolScopedMixin, View):
-    """POST-only: validate the small form, call the service, say what happened in Chinese."""
-
-    http_method_names = ["post"]
-    action = VIEW  # the service decides who may (roles, the requester himself)
-    form_class = forms.EmptyForm
-    prefix = None
-    done = "已办理"
-
-    def perform(self, obj, data, user):
-        raise NotImplementedError
-
-    def redirect_to(self, obj, result):
-        return obj.get_absolute_url()
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.form_class(request.POST, school=request.school, prefix=self.prefix)
-        if not form.is_valid():
-            errors = [f"{form.fields[name].label}：{e}" if name in form.fields else str(e)
-                      for name, field_errors in form.errors.items() for e in field_errors]
-            messages.error(request, "；".join(errors))
-            return HttpResponseRedirect(self.redirect_to(obj, None))
-        try:
-            with transaction.atomic():
-                result = self.perform(obj, form.cleaned_data, request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-            return HttpResponseRedirect(self.redirect_to(obj, None))
-        messages.success(request, self.done)
-        return HttpResponseRedirect(self.redirect_to(obj, result))
-
-
-class MovementReverseView(ActionView):
+class MovementReverseView(ObjectActionView):
     model = Movement
+    action = VIEW  # the service decides who may (the keepers)
     form_class, prefix, done = forms.ReverseForm, "reverse", "已冲销"
 
-    def perform(self, movement, data, user):
-        return services.reverse_movement(movement, by=user, note=data["note"])
+    def perform(self, movement, data, by):
+        return services.reverse_movement(movement, by=by, note=data["note"])
 
     def redirect_to(self, movement, entry):
         return (entry or movement).get_absolute_url()
@@ -263,11 +225,9 @@ class LedgerFormView(SchoolScopedMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                movement = self.perform(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+        with service_errors(form):
+            movement = self.perform(form.cleaned_data)
+        if form.errors:
             return self.form_invalid(form)
         messages.success(self.request, self.done)
         return HttpResponseRedirect(movement.get_absolute_url())
@@ -361,7 +321,7 @@ class RequisitionEditView(RequisitionVisibleMixin, ObjectEditView):
         if not (form.is_valid() and lines.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, lines=lines))
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             if self.object is None:
                 requisition = services.create_requisition(
                     request.school, by=request.user, warehouse=data["warehouse"], purpose=data["purpose"],
@@ -370,36 +330,35 @@ class RequisitionEditView(RequisitionVisibleMixin, ObjectEditView):
                 requisition = services.update_requisition(
                     self.object, by=request.user, warehouse=data["warehouse"], purpose=data["purpose"],
                     department=data["department"], lines=lines.lines())
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+        if form.errors:
             return self.render_to_response(self.get_context_data(form=form, lines=lines))
         messages.success(request, f"已保存：{requisition}（草稿，提交后进入审批）")
         return HttpResponseRedirect(requisition.get_absolute_url())
 
 
-class RequisitionAction(RequisitionVisibleMixin, ActionView):
-    pass
+class RequisitionAction(RequisitionVisibleMixin, ObjectActionView):
+    action = VIEW  # the service decides who may (the requester himself, the keepers)
 
 
 class RequisitionSubmitView(RequisitionAction):
     done = "已提交审批"
 
-    def perform(self, requisition, data, user):
-        return services.submit_requisition(requisition, by=user)
+    def perform(self, requisition, data, by):
+        return services.submit_requisition(requisition, by=by)
 
 
 class RequisitionCancelView(RequisitionAction):
     done = "领用单已取消"
 
-    def perform(self, requisition, data, user):
-        return services.cancel_requisition(requisition, by=user)
+    def perform(self, requisition, data, by):
+        return services.cancel_requisition(requisition, by=by)
 
 
 class RequisitionConfirmView(RequisitionAction):
     done = "已签收"
 
-    def perform(self, requisition, data, user):
-        return services.confirm_receipt(requisition, by=user)
+    def perform(self, requisition, data, by):
+        return services.confirm_receipt(requisition, by=by)
 
 
 class RequisitionCloseView(RequisitionAction):
@@ -407,16 +366,16 @@ class RequisitionCloseView(RequisitionAction):
 
     form_class, prefix, done = forms.CloseShortForm, "close", "已结案：未发的物品不再发放，请申请人签收"
 
-    def perform(self, requisition, data, user):
-        return services.close_short(requisition, by=user, reason=data["reason"])
+    def perform(self, requisition, data, by):
+        return services.close_short(requisition, by=by, reason=data["reason"])
 
 
 class RequisitionWaiveView(RequisitionAction):
     form_class, prefix, done = forms.WaiveForm, "waive", "已批准免交旧物"
 
-    def perform(self, requisition, data, user):
+    def perform(self, requisition, data, by):
         line = get_object_or_404(requisition.lines.all(), pk=data["line"])
-        return services.waive_old(line, by=user, reason=data["reason"])
+        return services.waive_old(line, by=by, reason=data["reason"])
 
 
 class RequisitionIssueView(RequisitionAction):
@@ -424,7 +383,7 @@ class RequisitionIssueView(RequisitionAction):
 
     done = "已发放"
 
-    def perform(self, requisition, data, user):
+    def perform(self, requisition, data, by):
         quantities, old = {}, {}
         for line in requisition.lines.all():
             for key, target in ((f"issue_{line.pk}", quantities), (f"old_{line.pk}", old)):
@@ -434,7 +393,7 @@ class RequisitionIssueView(RequisitionAction):
                         target[line.pk] = Decimal(raw)
                     except ArithmeticError:
                         raise ValidationError(f"“{line.item}”的数量“{raw}”不是有效数字") from None
-        return services.issue_requisition(requisition, by=user, quantities=quantities, old_returned=old)
+        return services.issue_requisition(requisition, by=by, quantities=quantities, old_returned=old)
 
 
 # --- monthly counts (月度盘存) -------------------------------------------------------------------
@@ -461,11 +420,10 @@ class StockCountAddView(SchoolScopedMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             count = services.open_count(data["warehouse"], by=self.request.user, month=data["month"],
                                         note=data["note"])
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+        if form.errors:
             return self.form_invalid(form)
         messages.success(self.request, f"已开始盘存：{count}（{count.lines.count()} 项）")
         return HttpResponseRedirect(count.get_absolute_url())
@@ -483,17 +441,11 @@ class StockCountDetailView(SchoolScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         count = self.object
-        if count.status == CountStatus.OPEN and can(self.request.roles, CHANGE, StockCount):
-            # Stock that arrived since the sheet was opened gets its line; uncounted lines
-            # show today's book quantity.
-            added = services.sync_count_lines(count)
-            if added:
-                messages.info(self.request, f"开始盘存后有新入库：已增加 {added} 项，请一并盘点")
-        lines = list(count.lines.select_related("item", "batch"))
+        lines, arrived = services.count_sheet(count)  # a GET writes nothing: the next step adds the arrivals
         editable = count.status == CountStatus.OPEN and can(self.request.roles, CHANGE, StockCount)
         variances = [line for line in lines if line.variance]
         return super().get_context_data(
-            lines=lines, editable=editable, badge=CountStatus(count.status).badge,
+            lines=lines, arrived=arrived, editable=editable, badge=CountStatus(count.status).badge,
             counted=sum(1 for line in lines if line.counted is not None),
             surplus=sum((line.variance_value for line in variances if line.variance > 0), Decimal("0.00")),
             loss=sum((line.variance_value for line in variances if line.variance < 0), Decimal("0.00")),
@@ -501,9 +453,8 @@ class StockCountDetailView(SchoolScopedMixin, DetailView):
             edit_url=reverse("stock:stockcount_edit", args=[count.pk]) if editable else None, **kwargs)
 
 
-class CountAction(ActionView):
+class CountAction(ObjectActionView):
     model = StockCount
-    action = CHANGE
 
 
 class StockCountEnterView(CountAction):
@@ -511,8 +462,9 @@ class StockCountEnterView(CountAction):
 
     done = "已保存实盘数量"
 
-    def perform(self, count, data, user):
+    def perform(self, count, data, by):
         post, saved = self.request.POST, 0
+        added = services.sync_count_lines(count)  # stock that arrived since opening gets its line
         for line in count.lines.select_related("item", "batch"):
             raw = post.get(f"counted_{line.pk}", "").strip()
             if not raw:
@@ -521,17 +473,19 @@ class StockCountEnterView(CountAction):
                 counted = Decimal(raw)
             except ArithmeticError:
                 raise ValidationError(f"“{line.item}”的实盘数量“{raw}”不是有效数字") from None
-            services.count_line(line, by=user, counted=counted, note=post.get(f"note_{line.pk}", line.note))
+            services.count_line(line, by=by, counted=counted, note=post.get(f"note_{line.pk}", line.note))
             saved += 1
         self.done = f"已保存 {saved} 项实盘数量"
+        if added:
+            self.done += f"；开始盘存后有新入库：已增加 {added} 项，请一并盘点"
         return count
 
 
 class StockCountSubmitView(CountAction):
     done = "盘存已提交"
 
-    def perform(self, count, data, user):
-        approval = services.submit_count(count, by=user)
+    def perform(self, count, data, by):
+        approval = services.submit_count(count, by=by)
         if approval is None:
             self.done = "账实相符，盘存已完成"
         else:
@@ -542,8 +496,8 @@ class StockCountSubmitView(CountAction):
 class StockCountCancelView(CountAction):
     done = "盘存已取消"
 
-    def perform(self, count, data, user):
-        return services.cancel_count(count, by=user)
+    def perform(self, count, data, by):
+        return services.cancel_count(count, by=by)
 
 
 # --- URLs --------------------------------------------------------------------------------------
