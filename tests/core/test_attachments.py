@@ -101,3 +101,50 @@ def test_detail_page_lists_attachments(world, room):
     services.attach(room, SimpleUploadedFile("门.png", PNG), by=world.user("teacher"), kind="photo")
     page = world.client("teacher").get(reverse("core:room_detail", args=[room.pk])).content.decode()
     assert "门.png" in page
+
+
+# --- attachments follow their record -----------------------------------------------------------
+
+
+def teachers_and_others(world):
+    """A work order, a requisition and an asset the teacher may open, and one of each she may not."""
+    from houqin.core.models import Person
+    from tests.assets.factories import AssetFactory
+    from tests.maintenance.factories import WorkOrderFactory
+    from tests.stock.factories import requisition
+
+    a, teacher, worker = world.schools["a"], world.user("teacher"), world.user("worker")
+    her_room = RoomFactory(school=a, responsible=Person.objects.get(user=teacher))
+    return {
+        "work order": (WorkOrderFactory(school=a, reporter=teacher), WorkOrderFactory(school=a, reporter=worker)),
+        "requisition": (requisition(a, requested_by=teacher), requisition(a, requested_by=worker)),
+        "asset": (AssetFactory(school=a, room=her_room), AssetFactory(school=a)),
+    }
+
+
+def upload(client, record):
+    ct = ContentType.objects.get_for_model(record).pk
+    return client.post(reverse("core:attachment_upload", args=[ct, record.pk]),
+                       {"kind": "photo", "file": SimpleUploadedFile("a.png", PNG)})
+
+
+def test_a_teacher_attaches_to_and_downloads_from_only_the_records_she_may_open(world):
+    teacher, director = world.client("teacher"), world.client("director")
+    for what, (hers, not_hers) in teachers_and_others(world).items():
+        assert teacher.get(hers.get_absolute_url()).status_code == 200, what
+        assert teacher.get(not_hers.get_absolute_url()).status_code == 404, what
+        assert upload(teacher, hers).status_code == 302, what
+        assert upload(teacher, not_hers).status_code == 404, what
+        assert services.attachments_of(not_hers).count() == 0, what
+        assert upload(director, not_hers).status_code == 302, what
+        assert teacher.get(services.attachments_of(hers).get().get_absolute_url()).status_code == 200, what
+        assert teacher.get(services.attachments_of(not_hers).get().get_absolute_url()).status_code == 404, what
+
+
+def test_a_record_that_takes_no_attachments_is_a_400_in_chinese(world):
+    from houqin.assets.models import Category
+
+    shared = Category.objects.order_by("pk").first()
+    response = upload(world.client("director"), shared)
+    assert response.status_code == 400 and "不能添加附件" in response.content.decode()
+    assert not Attachment.objects.exists()

@@ -79,3 +79,20 @@ def test_revoke(world):
     other = Membership.objects.get(user=world.user(Role.TEACHER, "c"))
     assert director.post(reverse("core:membership_delete", args=[other.pk])).status_code == 404
     assert world.client(Role.TEACHER, "b").post(reverse("core:membership_delete", args=[other.pk])).status_code == 403
+
+
+def test_the_granting_user_is_checked_in_the_school_not_trusted(world):
+    from django.core.exceptions import ValidationError
+
+    from houqin.core import services
+
+    a = world.schools["a"]
+    for by in (world.user(Role.TEACHER), world.user(Role.PRINCIPAL, "b")):
+        with pytest.raises(ValidationError, match="您无权授予"):
+            services.grant_role(a, by=by, username="new.guard", role=Role.GUARD, password="Hq-guard-2026!")
+    granted = services.grant_role(a, by=world.user(Role.DIRECTOR), username="new.guard", role=Role.GUARD,
+                                  password="Hq-guard-2026!")
+    with pytest.raises(ValidationError, match="您无权撤销"):
+        services.revoke_role(granted, by=world.user(Role.KEEPER))
+    services.revoke_role(granted, by=world.user(Role.DIRECTOR))
+    assert not Membership.objects.filter(pk=granted.pk).exists()

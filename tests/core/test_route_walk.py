@@ -13,20 +13,24 @@ login, the tenant scope or its rules fails here without anybody writing a test f
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from houqin.assets.choices import StocktakeStatus
 from houqin.assets.models import StocktakeLine
 from houqin.core.choices import SCHOOL_ROLES, Role
 from houqin.core.demo import build_demo
-from houqin.core.models import District, Membership, School, User
-from houqin.core.services import attach
+from houqin.core.models import Attachment, District, Membership, School, User
+from houqin.core.rules import ADD, ROWS, RULES, can, takes_attachments, visible
+from houqin.core.services import attach, attachments_of
+from houqin.core.tenancy import roles_in
+from houqin.core.views.generic import model_url
 from houqin.maintenance.models import WorkOrder
 from houqin.stock.models import Item, Warehouse
 
@@ -310,3 +314,51 @@ def test_every_route_opens_for_its_own_school_without_error(demo):
     unreached = sorted(name for name, seen in answers.items() if "reached" not in seen and name not in closed)
     assert unreached == [], "\n".join(f"{name} {answers[name]}" for name in unreached)
     assert {"assets:asset_delete", "stock:movement_edit", "stock:stockbalance_delete"} <= closed
+
+
+def records_with_their_own_visibility(school, teacher):
+    """Of every model whose rows the rules narrow and that takes attachments, a record the
+    school's teacher may see and one he may not (where the demo has them), each with a photo."""
+    from django.apps import apps
+
+    as_teacher = SimpleNamespace(user=teacher, school=school, roles=roles_in(teacher, school))
+    found = []
+    for label, row in RULES.items():
+        model = apps.get_model(label)
+        if row[ROWS] is None or not takes_attachments(model):
+            continue
+        rows = model.objects.filter(school=school).order_by("pk")
+        seen = visible(rows, as_teacher)
+        found += [r for r in (seen.first(), rows.exclude(pk__in=seen.values("pk")).first()) if r is not None]
+    for record in found:
+        attach(record, SimpleUploadedFile("photo.png", PNG), by=teacher, kind="photo")
+    return found
+
+
+def test_attachments_follow_their_record_for_every_role(demo):
+    """Every role, on the records whose visibility the rules narrow: the record's attachment
+    downloads exactly where the record's own page opens (and is missing elsewhere), and a file
+    is attached exactly there, by the roles that may attach."""
+    esyx, _styx, _ = demo
+    records = records_with_their_own_visibility(esyx, User.objects.get(username="esyx.teacher"))
+    assert {r._meta.label_lower for r in records} >= {"maintenance.workorder", "stock.requisition", "assets.asset"}
+    users = [User.objects.get(username=f"esyx.{role}") for role in SCHOOL_ROLES]
+    users.append(User.objects.get(username="district.officer"))
+    odd = []
+    for user in users:
+        client, roles = client_of(user), roles_in(user, esyx)
+        for record in records:
+            page = model_url(type(record), "detail", record.pk)
+            opens = page is not None and client.get(page).status_code == 200
+            download = client.get(attachments_of(record).get().get_absolute_url()).status_code
+            content_type = ContentType.objects.get_for_model(record).pk
+            with transaction.atomic():
+                upload = client.post(reverse("core:attachment_upload", args=[content_type, record.pk]),
+                                     {"kind": "photo", "file": SimpleUploadedFile("a.png", PNG)}).status_code
+                added = Attachment.objects.count()
+                transaction.set_rollback(True)
+            expected_upload = (302 if opens else 404) if can(roles, ADD, Attachment) else 403
+            if download != (200 if opens else 404) or upload != expected_upload:
+                odd.append((user.username, str(record._meta.label), record.pk, opens, download, upload))
+            assert added == Attachment.objects.count() + (upload == 302)
+    assert odd == [], "\n".join(map(str, odd))

@@ -415,3 +415,13 @@ def test_the_auditor_sends_a_voucher_back_with_a_reason(world):
 ])
 def test_capital_amount(amount, words):
     assert capital_amount(amount) == words
+
+
+def test_only_a_requester_role_sets_a_requests_lines(world):
+    a = world.schools["a"]
+    draft = f.request(a)
+    lines = [{"description": "白板笔", "quantity": Decimal("2"), "unit": "支", "unit_price": Decimal("3.00")}]
+    for role, school in ((Role.TEACHER, "a"), (Role.ACCOUNTANT, "a"), (Role.BUYER, "b")):
+        with pytest.raises(PermissionDenied, match="只有"):
+            services.set_lines(draft, lines, by=world.user(role, school))
+    assert services.set_lines(draft, lines, by=world.user(Role.BUYER)).amount == Decimal("6.00")

@@ -299,3 +299,11 @@ def test_a_batch_emptied_after_counting_refuses_the_approval(world, pantry):
         sign(services.submit_count(count, by=keeper), by=world.user(Role.DIRECTOR), decision="approve")
     assert not Movement.objects.filter(kind=MovementKind.ADJUSTMENT).exists()
     assert batches_match_balance(warehouse, rice)
+
+
+def test_only_a_keeper_brings_a_sheet_up_to_date(world, store):
+    sheet = services.open_count(store[0], by=world.user(Role.KEEPER), month=datetime.date.today())
+    for role, school in ((Role.TEACHER, "a"), (Role.ACCOUNTANT, "a"), (Role.KEEPER, "b")):
+        with pytest.raises(PermissionDenied, match="只有"):
+            services.sync_count_lines(sheet, by=world.user(role, school))
+    assert services.sync_count_lines(sheet, by=world.user(Role.KEEPER)) == 0

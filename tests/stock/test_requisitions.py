@@ -3,6 +3,7 @@ school's threshold) → issue, possibly in part, through the ledger → the requ
 old-for-new items and the director's waiver; who may do what."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from houqin.core.approvals import sign
 from houqin.core.choices import ApprovalStatus, Role
 from houqin.core.models import ApprovalRequest, Person
+from houqin.core.rules import visible
 from houqin.stock import services
 from houqin.stock.choices import MovementKind, RequisitionStatus
 from houqin.stock.models import Movement, Requisition
@@ -234,9 +236,13 @@ def test_requester_sees_only_his_own(world, shelf):
     theirs = requisition(world.schools["a"], requested_by=world.user(Role.WORKER), warehouse=warehouse,
                          lines=[(chalk, D("1"), "")])
     qs = Requisition.objects.all()
-    assert list(services.visible_requisitions(qs, world.user(Role.TEACHER), {Role.TEACHER})) == [mine]
+
+    def seen_by(role):
+        return visible(qs, SimpleNamespace(user=world.user(role), school=world.schools["a"], roles={role}))
+
+    assert list(seen_by(Role.TEACHER)) == [mine]
     for role in (Role.KEEPER, Role.DIRECTOR, Role.PRINCIPAL, Role.ACCOUNTANT):
-        assert set(services.visible_requisitions(qs, world.user(role), {role})) == {mine, theirs}
+        assert set(seen_by(role)) == {mine, theirs}
 
 
 # --- 部分发放后结案 ---------------------------------------------------------------------------

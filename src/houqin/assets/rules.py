@@ -9,24 +9,10 @@ policies); the district officer reads.
 from django.db.models import Q
 
 from houqin.core.choices import Role as R
-from houqin.core.rules import EVERYONE, MANAGERS, RULES, rule
+from houqin.core.models import Room
+from houqin.core.rules import EVERYONE, MANAGERS, RULES, own_rows, rule
 
 KEEPERS = MANAGERS | {R.KEEPER}
-
-RULES.update({
-    "assets.category": rule(EVERYONE),
-    "assets.asset": rule(EVERYONE, add=KEEPERS, change=KEEPERS, delete=()),
-    # The event ledger (明细帐) is written only by services; it is read with its asset.
-    "assets.assetevent": rule(EVERYONE),
-    "assets.loan": rule(EVERYONE - {R.GUARD}, add=KEEPERS, change=KEEPERS, delete=()),
-    "assets.compensation": rule(KEEPERS | {R.ACCOUNTANT, R.TEACHER}, add=KEEPERS, change=KEEPERS | {R.ACCOUNTANT},
-                                delete=()),
-    "assets.scraprequest": rule(KEEPERS | {R.ACCOUNTANT}, add=KEEPERS, change=KEEPERS, delete=()),
-    "assets.stocktake": rule(EVERYONE, add=KEEPERS, change=KEEPERS, delete=()),
-    # Counting and signing are governed by services.may_sign_room and the stocktake's state.
-    "assets.stocktakeroom": rule(EVERYONE, add=(), change=KEEPERS | {R.TEACHER}, delete=()),
-    "assets.stocktakeline": rule(EVERYONE, add=KEEPERS | {R.TEACHER}, change=KEEPERS | {R.TEACHER}, delete=()),
-})
 
 # Roles that see the whole register; anyone else sees only his own rooms' holdings.
 SEES_ALL = EVERYONE - {R.TEACHER} | {R.DISTRICT_OFFICER}
@@ -36,8 +22,29 @@ def own_rooms_only(roles):
     return not (set(roles) & SEES_ALL)
 
 
-def visible_assets(queryset, user, roles):
-    """Narrow an already school-scoped Asset queryset to what these roles may see."""
-    if not own_rooms_only(roles):
-        return queryset
-    return queryset.filter(Q(room__responsible__user=user) | Q(room__classes__head_teacher__user=user)).distinct()
+def own_rooms(user):
+    """The rooms a teacher answers for: those he is responsible for and his classes' rooms."""
+    return Room.objects.filter(Q(responsible__user=user) | Q(classes__head_teacher__user=user)).values("pk")
+
+
+def in_own_rooms(path):
+    """Row visibility of a model whose rows are in the room at `path`."""
+    return own_rows(SEES_ALL, lambda user: Q(**{f"{path}__in": own_rooms(user)}))
+
+
+RULES.update({
+    "assets.category": rule(EVERYONE),
+    "assets.asset": rule(EVERYONE, add=KEEPERS, change=KEEPERS, delete=(), rows=in_own_rooms("room")),
+    # The event ledger (明细帐) is written only by services; it is read with its asset.
+    "assets.assetevent": rule(EVERYONE),
+    "assets.loan": rule(EVERYONE - {R.GUARD}, add=KEEPERS, change=KEEPERS, delete=(), rows=in_own_rooms("asset__room")),
+    "assets.compensation": rule(KEEPERS | {R.ACCOUNTANT, R.TEACHER}, add=KEEPERS, change=KEEPERS | {R.ACCOUNTANT},
+                                delete=(), rows=in_own_rooms("asset__room")),
+    "assets.scraprequest": rule(KEEPERS | {R.ACCOUNTANT}, add=KEEPERS, change=KEEPERS, delete=(),
+                                rows=in_own_rooms("asset__room")),
+    "assets.stocktake": rule(EVERYONE, add=KEEPERS, change=KEEPERS, delete=()),
+    # Counting and signing are governed by services.may_sign_room and the stocktake's state.
+    "assets.stocktakeroom": rule(EVERYONE, add=(), change=KEEPERS | {R.TEACHER}, delete=(), rows=in_own_rooms("room")),
+    "assets.stocktakeline": rule(EVERYONE, add=KEEPERS | {R.TEACHER}, change=KEEPERS | {R.TEACHER}, delete=(),
+                                 rows=in_own_rooms("stocktake_room__room")),
+})

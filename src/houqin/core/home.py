@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from .choices import Role
+from .tenancy import scope
 
 PANELS = []
 
@@ -44,7 +45,7 @@ def certificates_panel(request):
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.CANTEEN,
                                                            Role.DISTRICT_OFFICER}:
         return None
-    due = Certificate.objects.filter(school=request.school).expiring().select_related("person")
+    due = scope(Certificate.objects.all(), request.school).expiring().select_related("person")
     items = [(f"{c.person.name} · {c.get_kind_display()} · {c.expires_on:%Y-%m-%d}",
               reverse("core:certificate_detail", args=[c.pk]), "已过期" if c.state == "expired" else "将到期")
              for c in due[:8]]

@@ -15,6 +15,7 @@ class Item:
     url_name: str
     model: str | None = None  # a model label checked against the rules; None = everyone
     icon: str = "dot"
+    action: str = "view"  # what the rules must allow on `model`: an action or a step ("oversee")
 
 
 # key -> (title, items), in the order the sections are declared; core's come first.

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .choices import SCHOOL_ROLES, Role, WebhookKind
 from .models import Attachment, Certificate, Membership, Notification
+from .tenancy import roles_in
 
 log = logging.getLogger(__name__)
 
@@ -171,12 +172,12 @@ def grantable_roles(roles):
 
 
 @transaction.atomic
-def grant_role(school, *, by_roles, username, role, display_name="", password="", person=None):
-    """Give `username` a role at the school, creating the account when it does not exist yet
-    (then `password` is required). Returns the Membership."""
+def grant_role(school, *, by, username, role, display_name="", password="", person=None):
+    """`by` gives `username` a role at the school, creating the account when it does not exist
+    yet (then `password` is required). Returns the Membership."""
     from .models import User
 
-    if Role(role) not in grantable_roles(by_roles):
+    if Role(role) not in grantable_roles(roles_in(by, school)):
         raise ValidationError(f"您无权授予“{Role(role).label}”角色")
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -197,7 +198,7 @@ def grant_role(school, *, by_roles, username, role, display_name="", password=""
     return membership
 
 
-def revoke_role(membership, *, by_roles):
-    if Role(membership.role) not in grantable_roles(by_roles):
+def revoke_role(membership, *, by):
+    if Role(membership.role) not in grantable_roles(roles_in(by, membership.school)):
         raise ValidationError(f"您无权撤销“{membership.get_role_display()}”角色")
     membership.delete()

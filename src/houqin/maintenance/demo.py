@@ -142,17 +142,17 @@ def _orders(demo, code, school):
                                 labour_hours=Decimal("0.5") if outsourced else Decimal(1 + i % 4) / 2,
                                 outsourced_cost=cost, invoice_number=f"0451{i:04d}" if cost else "")
                 if state == "reopened":
-                    services.reopen(order, by=reporter, reason="还是有问题，请再看看", roles=())
+                    services.reopen(order, by=reporter, reason="还是有问题，请再看看")
                     services.finish(order, by=director, work_done="返修：重新更换配件", labour_hours=Decimal("1"))
                 times["done_at"] = reported + datetime.timedelta(hours=4 + (i * 7) % 40)
                 if state in ("verified", "reopened"):
-                    services.verify(order, by=reporter, roles=())
+                    services.verify(order, by=reporter)
                     times["verified_at"] = times["done_at"] + datetime.timedelta(hours=5)
                 elif state == "auto":
                     order.refresh_from_db()
                     times["done_at"] = reported + datetime.timedelta(hours=6)
         elif state == "cancelled":
-            services.cancel(order, by=director, roles=("director",), reason="重复报修")
+            services.cancel(order, by=director, reason="重复报修")
         WorkOrder.objects.filter(pk=order.pk).update(**times)
     # the orders done long enough ago are verified by the system, as `houqin tick` would
     services.auto_verify(today)
@@ -181,7 +181,7 @@ def _parts(order, stock, *, by, on):
     if name not in items:
         return
     with contextlib.suppress(ValidationError):  # not enough in stock: repaired without parts
-        services.issue_part(order, by=by, roles=(), warehouse=warehouse, item=items[name], quantity=quantity, on=on)
+        services.issue_part(order, by=by, warehouse=warehouse, item=items[name], quantity=quantity, on=on)
 
 
 def _plan_targets(school, plans):

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from houqin.core.choices import Role
 from houqin.core.home import Panel, panel
+from houqin.core.rules import visible
 
 from .choices import OPEN, Status
 
@@ -28,7 +29,7 @@ def work_orders_panel(request):
     from .models import WorkOrder
 
     roles = set(request.roles)
-    qs = WorkOrder.objects.filter(school=request.school).select_related("room__building", "school__maintenancesettings")
+    qs = visible(WorkOrder.objects.all(), request).select_related("room__building", "school__maintenancesettings")
     if roles & {Role.PRINCIPAL, Role.DIRECTOR}:
         qs, title, url = qs.filter(status=Status.SUBMITTED), "待派单报修", reverse("maintenance:board")
     elif Role.WORKER in roles:

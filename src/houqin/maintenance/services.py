@@ -6,7 +6,7 @@ Views and serializers call these and never assign a status."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from houqin.core.choices import Role
 from houqin.core.models import Membership, Person, SchoolClass
 from houqin.core.money import cents
+from houqin.core.rules import require
 from houqin.core.services import notify
 
 from .choices import OPEN, EventKind, RecordKind, Status, TaskStatus, Urgency
@@ -26,8 +27,6 @@ from .models import (
     WorkOrderEvent,
     WorkOrderPart,
 )
-
-MANAGER_ROLES = (Role.DIRECTOR, Role.PRINCIPAL)
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -61,10 +60,6 @@ def _tell(users, order, title, body=""):
 
 def _worker_user(order):
     return order.worker.user if order.worker_id and order.worker.user_id else None
-
-
-def is_manager(roles):
-    return bool(set(roles) & set(MANAGER_ROLES))
 
 
 def next_number(school, day):
@@ -125,6 +120,7 @@ def assign(order, *, by, worker=None, contractor="", note=""):
     assigned order is allowed. An asset in the order is sent to repair (送修) in the register."""
     order = _locked(order)
     _require(order, Status.SUBMITTED, Status.ASSIGNED, action="派单")
+    require(by, "dispatch", order)
     contractor = (contractor or "").strip()
     if worker is None and not contractor:
         raise ValidationError("请选择维修工或填写外包单位")
@@ -148,19 +144,11 @@ def assign(order, *, by, worker=None, contractor="", note=""):
     return order
 
 
-def _may_work(order, by, roles):
-    if is_manager(roles):
-        return
-    if order.worker_id and order.worker.user_id == by.pk:
-        return
-    raise PermissionDenied("只有被派单的维修工或总务主任可以办理")
-
-
 @transaction.atomic
-def start(order, *, by, roles=MANAGER_ROLES):
+def start(order, *, by):
     order = _locked(order)
     _require(order, Status.ASSIGNED, action="开始维修")
-    _may_work(order, by, roles)
+    require(by, "work", order)
     order.status = Status.IN_PROGRESS
     order.started_at = timezone.now()
     order.save()
@@ -169,7 +157,7 @@ def start(order, *, by, roles=MANAGER_ROLES):
 
 
 @transaction.atomic
-def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES, on=None):
+def issue_part(order, *, by, warehouse, item, quantity, on=None):
     """Material from the stock for this order (领料): a stock issue and a WorkOrderPart per
     movement, in one transaction; the order's parts cost is the movements' moving-average value.
     `on` dates the movement (the demo's past days); default today."""
@@ -177,7 +165,7 @@ def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES, on=
 
     order = _locked(order)
     _require(order, Status.ASSIGNED, Status.IN_PROGRESS, action="领用材料")
-    _may_work(order, by, roles)
+    require(by, "work", order)
     if warehouse.school_id != order.school_id or item.school_id != order.school_id:
         raise ValidationError("仓库或物品不属于本校")
     person = Person.objects.filter(school=order.school, user=by).first()
@@ -197,12 +185,11 @@ def issue_part(order, *, by, warehouse, item, quantity, roles=MANAGER_ROLES, on=
 
 
 @transaction.atomic
-def finish(order, *, by, work_done, labour_hours=Decimal("0"), outsourced_cost=Decimal("0"), invoice_number="",
-           roles=MANAGER_ROLES):
+def finish(order, *, by, work_done, labour_hours=Decimal("0"), outsourced_cost=Decimal("0"), invoice_number=""):
     """完工: what was done, own labour hours, the outsourced cost with its invoice."""
     order = _locked(order)
     _require(order, Status.ASSIGNED, Status.IN_PROGRESS, action="完工")
-    _may_work(order, by, roles)
+    require(by, "work", order)
     if not (work_done or "").strip():
         raise ValidationError({"work_done": "请填写维修情况"})
     labour_hours, outsourced_cost = Decimal(labour_hours or 0), Decimal(outsourced_cost or 0)
@@ -234,12 +221,11 @@ def _close_asset(order, by, note):
 
 
 @transaction.atomic
-def verify(order, *, by, roles=(), note=""):
+def verify(order, *, by, note=""):
     """报修人验收签字 (or the director in his place)."""
     order = _locked(order)
     _require(order, Status.DONE, action="验收")
-    if order.reporter_id != by.pk and not is_manager(roles):
-        raise PermissionDenied("只有报修人（或总务主任）可以验收")
+    require(by, "verify", order)
     order.status = Status.VERIFIED
     order.verified_at = timezone.now()
     order.verified_by = by
@@ -251,12 +237,11 @@ def verify(order, *, by, roles=(), note=""):
 
 
 @transaction.atomic
-def reopen(order, *, by, reason, roles=()):
+def reopen(order, *, by, reason):
     """Not fixed (返修): back to the same worker with the reason."""
     order = _locked(order)
     _require(order, Status.DONE, action="返修")
-    if order.reporter_id != by.pk and not is_manager(roles):
-        raise PermissionDenied("只有报修人（或总务主任）可以要求返修")
+    require(by, "reopen", order)
     if not (reason or "").strip():
         raise ValidationError({"reason": "请写明返修原因"})
     order.status = Status.ASSIGNED
@@ -269,12 +254,11 @@ def reopen(order, *, by, reason, roles=()):
 
 
 @transaction.atomic
-def cancel(order, *, by, reason, roles=()):
+def cancel(order, *, by, reason):
     """取消: by the reporter before it is dispatched, or by the director while it is open."""
     order = _locked(order)
     _require(order, *OPEN, action="取消")
-    if not is_manager(roles) and not (order.reporter_id == by.pk and order.status == Status.SUBMITTED):
-        raise PermissionDenied("报修人只能在派单前取消；已派单的请联系总务主任")
+    require(by, "cancel", order)
     if not (reason or "").strip():
         raise ValidationError({"reason": "请写明取消原因"})
     order.status = Status.CANCELLED

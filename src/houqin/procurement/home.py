@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from houqin.core.choices import Role
 from houqin.core.home import Panel, panel
+from houqin.core.tenancy import scope
 
 WARNED = {Role.BUYER, Role.KEEPER, Role.DIRECTOR}
 
@@ -14,7 +15,7 @@ def licences_panel(request):
 
     if request.school is None or not set(request.roles) & WARNED:
         return None
-    due = Licence.objects.filter(school=request.school).expiring().select_related("supplier")
+    due = scope(Licence.objects.all(), request.school).expiring().select_related("supplier")
     items = []
     for lic in due[:8]:
         days = lic.days_left()

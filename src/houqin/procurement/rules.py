@@ -5,7 +5,7 @@ by the approval policies; any school member may be chosen as one of the two acce
 everyone may open an acceptance; the accountant audits vouchers; the district officer reads."""
 
 from houqin.core.choices import Role as R
-from houqin.core.rules import EVERYONE, MANAGERS, OFFICE, RULES, rule
+from houqin.core.rules import EVERYONE, MANAGERS, OFFICE, RULES, rule, step
 
 BUYERS = MANAGERS | {R.BUYER}
 # Who works with suppliers and purchases day to day.
@@ -23,7 +23,9 @@ RULES.update({
     "procurement.designation": rule(PROCUREMENT, add=MANAGERS, delete=MANAGERS),
     # Ratings are given through the order's rate action (services.rate), never edited.
     "procurement.rating": rule(PROCUREMENT, add=()),
-    "procurement.purchaserequest": rule(PROCUREMENT, add=REQUESTERS, delete=()),
+    "procurement.purchaserequest": rule(PROCUREMENT, add=REQUESTERS, delete=(), steps={
+        "edit": step(REQUESTERS, "修改采购申请"),
+    }),
     "procurement.purchaseorder": rule(PROCUREMENT, add=BUYERS, delete=()),
     "procurement.acceptance": rule(EVERYONE, add=RECEIVERS, delete=()),
     # Any acceptor signs the voucher as 验收人, so it is open to the school like the acceptance.

@@ -14,6 +14,7 @@ from houqin.core import approvals
 from houqin.core.choices import SCHOOL_ROLES, ApprovalStatus, Decision, Role
 from houqin.core.models import Membership, SignOff
 from houqin.core.money import cents, yuan
+from houqin.core.rules import require
 from houqin.core.services import notify
 from houqin.core.tenancy import roles_in
 
@@ -84,12 +85,13 @@ def create_request(school, *, by, title, reason, budget_line, lines, off_designa
     request = PurchaseRequest(school=school, requested_by=by, title=title, reason=reason, budget_line=budget_line,
                               off_designation_reason=(off_designation_reason or "").strip())
     _save_numbered(request, "CG")
-    return set_lines(request, lines)
+    return set_lines(request, lines, by=by)
 
 
 @transaction.atomic
-def set_lines(request, lines):
-    """Replace a draft request's lines and recompute its total (Σ quantity × estimated price)."""
+def set_lines(request, lines, *, by):
+    """`by` replaces a draft request's lines; its total is recomputed (Σ quantity × estimated price)."""
+    require(by, "edit", request)
     # Checked on the locked row; `request` itself may carry the edit form's changes, saved once below.
     if _locked(request).status != RequestStatus.DRAFT:
         raise ValidationError("只有草稿状态的申请可以修改明细")

@@ -8,7 +8,7 @@ through the ledger, in one transaction. Services take the acting user explicitly
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,7 +17,7 @@ from houqin.core import approvals
 from houqin.core.choices import Role
 from houqin.core.models import Person
 from houqin.core.money import cents, yuan
-from houqin.core.tenancy import roles_in
+from houqin.core.rules import require
 
 from .choices import CountStatus, RequisitionStatus
 from .ledger import (  # noqa: F401
@@ -31,35 +31,16 @@ from .ledger import (  # noqa: F401
     transfer,
 )
 from .models import Batch, Item, Movement, Requisition, RequisitionLine, StockBalance, StockCount, StockCountLine
-from .rules import KEEPERS
-
-# Roles that see every requisition of the school; anyone else sees only his own.
-SEES_ALL_REQUISITIONS = KEEPERS | {Role.ACCOUNTANT, Role.DISTRICT_OFFICER}
-# Who may waive the old-for-new hand-back (以旧换新): the director (and the principal above him).
-WAIVERS = frozenset({Role.DIRECTOR, Role.PRINCIPAL})
 
 
 def _fmt(quantity):
     return f"{Decimal(quantity).normalize():f}"
 
 
-def _require_role(by, school, roles, what):
-    if not (roles_in(by, school) & roles):
-        names = "、".join(Role(r).label for r in sorted(roles))
-        raise PermissionDenied(f"只有{names}可以{what}")
-
-
-def visible_requisitions(queryset, user, roles):
-    """Narrow a school-scoped Requisition queryset to what these roles may see."""
-    if set(roles) & SEES_ALL_REQUISITIONS:
-        return queryset
-    return queryset.filter(requested_by=user)
-
-
 @transaction.atomic
 def reverse_movement(movement, *, by, note):
     """A keeper cancels a wrong movement with a reversing entry (冲销), with the reason."""
-    _require_role(by, movement.school, KEEPERS, "冲销出入库记录")
+    require(by, "reverse", movement)
     if not (note or "").strip():
         raise ValidationError({"note": "冲销须写明原因"})
     return reverse(movement, by=by, note=f"冲销 #{movement.pk}：{note.strip()}")
@@ -139,8 +120,7 @@ def _locked(requisition):
 def update_requisition(requisition, *, by, warehouse, purpose, lines, department=""):
     """Change a draft (or a rejected one, before submitting it again): lines are replaced."""
     requisition = _locked(requisition)
-    if requisition.requested_by_id != by.pk:
-        raise PermissionDenied("只有申请人可以修改领用单")
+    require(by, "edit", requisition)
     if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.REJECTED):
         raise ValidationError("只有草稿或已驳回的领用单可以修改")
     _check_warehouse(requisition.school, warehouse)
@@ -190,8 +170,7 @@ REQUISITION = approvals.register(approvals.Policy(
 def submit_requisition(requisition, *, by):
     """Send a draft to approval; the amount (at today's average costs) decides the steps."""
     requisition = _locked(requisition)
-    if requisition.requested_by_id != by.pk:
-        raise PermissionDenied("只有申请人可以提交领用单")
+    require(by, "submit", requisition)
     if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.REJECTED):
         raise ValidationError(f"领用单{requisition.get_status_display()}，不能提交")
     if not requisition.lines.exists():
@@ -222,7 +201,7 @@ def requester_person(requisition):
 def record_old_returned(line, *, by, quantity):
     """The keeper records old items handed back (以旧换新) for a line."""
     requisition = _locked(line.requisition)
-    _require_role(by, requisition.school, KEEPERS, "登记交回旧物")
+    require(by, "return_old", requisition)
     line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
     if not line.item.old_for_new:
         raise ValidationError(f"“{line.item}”不是以旧换新物品")
@@ -240,7 +219,7 @@ def record_old_returned(line, *, by, quantity):
 def waive_old(line, *, by, reason):
     """The director lets a line be issued without the old item (lost, used up …), with the reason."""
     requisition = _locked(line.requisition)
-    _require_role(by, requisition.school, WAIVERS, "批准免交旧物")
+    require(by, "waive", requisition)
     line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
     if not line.item.old_for_new:
         raise ValidationError(f"“{line.item}”不是以旧换新物品，无需免交")
@@ -259,7 +238,7 @@ def issue_requisition(requisition, *, by, quantities, old_returned=None, on=None
     `old_returned` {line id: old items handed back now}. Each issue is a ledger movement with
     the line as source and the requester as person; the balance never goes below zero."""
     requisition = _locked(requisition)
-    _require_role(by, requisition.school, KEEPERS, "发放领用物品")
+    require(by, "issue", requisition)
     if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
         raise ValidationError(f"领用单{requisition.get_status_display()}，不能发放")
     lines = {line.pk: line for line in requisition.lines.select_for_update().select_related("item")}
@@ -305,8 +284,7 @@ def close_short(requisition, *, by, reason):
     the keeper or the requester, with the reason. What is still outstanding is no longer
     issued; the requisition becomes 已发放待签收 and the requester signs for what he got."""
     requisition = _locked(requisition)
-    if requisition.requested_by_id != by.pk and not (roles_in(by, requisition.school) & KEEPERS):
-        raise PermissionDenied("只有申请人或仓管员（总务主任、校长）可以结案")
+    require(by, "close", requisition)
     if requisition.status != RequisitionStatus.PARTLY_ISSUED:
         raise ValidationError(f"领用单{requisition.get_status_display()}，只有部分发放的领用单可以结案")
     reason = (reason or "").strip()
@@ -324,8 +302,7 @@ def close_short(requisition, *, by, reason):
 def confirm_receipt(requisition, *, by):
     """The requester signs for what he received (签收); only he can."""
     requisition = _locked(requisition)
-    if requisition.requested_by_id != by.pk:
-        raise PermissionDenied("只有申请人本人可以签收")
+    require(by, "confirm", requisition)
     if requisition.status != RequisitionStatus.ISSUED:
         raise ValidationError("物品全部发放后才能签收（不再发放的可先结案）")
     requisition.status, requisition.received_at = RequisitionStatus.RECEIVED, timezone.now()
@@ -337,8 +314,7 @@ def confirm_receipt(requisition, *, by):
 def cancel_requisition(requisition, *, by):
     """The requester withdraws a requisition nothing of which has been issued yet."""
     requisition = _locked(requisition)
-    if requisition.requested_by_id != by.pk:
-        raise PermissionDenied("只有申请人可以取消领用单")
+    require(by, "cancel", requisition)
     if requisition.status not in (RequisitionStatus.DRAFT, RequisitionStatus.PENDING, RequisitionStatus.REJECTED,
                                   RequisitionStatus.APPROVED):
         raise ValidationError(f"领用单{requisition.get_status_display()}，不能取消")
@@ -359,7 +335,7 @@ def open_count(warehouse, *, by, month, note=""):
     """Open the count of a warehouse for a month: one line per item the warehouse holds or
     has moved this month, and for a batch-tracked item (food) one line per batch holding
     stock. The book quantity of a line is taken again when its counted quantity is entered."""
-    _require_role(by, warehouse.school, KEEPERS, "开始盘存")
+    require(by, "open_count", warehouse)
     _check_warehouse(warehouse.school, warehouse)
     month = first_of_month(month)
     taken = StockCount.objects.filter(warehouse=warehouse, month=month).exclude(status=CountStatus.CANCELLED)
@@ -367,7 +343,7 @@ def open_count(warehouse, *, by, month, note=""):
         raise ValidationError(f"{warehouse}{month:%Y年%m月}已有盘存单")
     count = StockCount.objects.create(school=warehouse.school, warehouse=warehouse, month=month, opened_by=by,
                                       note=note)
-    sync_count_lines(count)
+    sync_count_lines(count, by=by)
     return count
 
 
@@ -436,12 +412,13 @@ def _plan_count_lines(count, lines):
 
 
 @transaction.atomic
-def sync_count_lines(count):
+def sync_count_lines(count, *, by):
     """Bring an open sheet up to date with the ledger: add lines for items (and food batches)
     that got stock since it was opened, refresh the book quantity and cost of lines not yet
     counted, and drop uncounted lines of batches that are now empty. Counted lines keep the
     book quantity of the moment they were counted. Returns the number of lines added."""
-    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=count.pk)
+    count = StockCount.objects.select_for_update().select_related("warehouse", "school").get(pk=count.pk)
+    require(by, "count", count)
     if count.status != CountStatus.OPEN:
         return 0
     lines = count.lines.select_for_update(of=("self",)).select_related("item")
@@ -485,7 +462,7 @@ def count_line(line, *, by, counted, note=None):
     from the live balance (or batch) now, so the variance is what was counted against what
     the book held at this moment; entering the same quantity again changes only the note."""
     count = _open_count(line.count)
-    _require_role(by, count.school, KEEPERS, "录入盘存数量")
+    require(by, "count", count)
     counted = Decimal(counted)
     if counted < 0:
         raise ValidationError({"counted": "实盘数量不能为负数"})
@@ -575,8 +552,8 @@ def submit_count(count, *, by):
     variances go to approval and become adjustment movements when approved. Lines for stock
     that arrived since the sheet was shown are added first (and must then be counted).
     Returns the approval or None."""
-    _require_role(by, count.school, KEEPERS, "提交盘存")
-    sync_count_lines(count)
+    require(by, "submit", count)
+    sync_count_lines(count, by=by)
     return _submit_count(count, by=by)
 
 
@@ -601,7 +578,7 @@ def _submit_count(count, *, by):
 @transaction.atomic
 def cancel_count(count, *, by):
     count = _open_count(count)
-    _require_role(by, count.school, KEEPERS, "取消盘存")
+    require(by, "cancel", count)
     count.status, count.closed_at = CountStatus.CANCELLED, timezone.now()
     count.save(update_fields=["status", "closed_at", "updated_at"])
     return count

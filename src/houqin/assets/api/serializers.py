@@ -75,7 +75,7 @@ class AssetSerializer(SchoolOwnedSerializer):
 
     def validate(self, attrs):
         tag = attrs.get("tag")
-        if self.instance is None and tag and Asset.objects.filter(school=self.context.get("school"), tag=tag).exists():
+        if self.instance is None and tag and scope(Asset.objects.filter(tag=tag), self.context.get("school")).exists():
             raise serializers.ValidationError({"tag": f"资产编号 {tag} 已被使用"})
         if self.instance is not None:
             # An edit changes the descriptive fields only. The fields in THROUGH_ACTIONS may be
@@ -349,9 +349,9 @@ class StocktakeSerializer(SchoolOwnedSerializer):
             raise serializers.ValidationError(
                 {"rooms": "请选择盘点范围：全校（whole_school）、楼栋（buildings）或房间（rooms）之一"})
         if whole_school:
-            rooms = Room.objects.filter(school=self.context["school"])
+            rooms = scope(Room.objects.all(), self.context["school"])
         elif buildings:
-            rooms = Room.objects.filter(school=self.context["school"], building__in=buildings)
+            rooms = scope(Room.objects.filter(building__in=buildings), self.context["school"])
         if not rooms:
             raise serializers.ValidationError({"rooms": "所选范围内没有房间"})
         attrs["rooms"] = list(rooms)

@@ -1,11 +1,10 @@
 """API viewsets of the assets app (校产). Thin, like the core API: the tenant scope comes from
 core/api/base.py, who may do what from the rules table (assets/rules.py), and every change
 from the domain services (assets/services.py). A teacher who holds no other role sees only
-his own rooms' holdings (rules.visible_assets), here as on the pages."""
+his own rooms' holdings (the rows the rules table declares for him), here as on the pages."""
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,7 +14,8 @@ from houqin.core.api.base import SchoolScopedReadOnlyViewSet, SchoolScopedViewSe
 from houqin.core.api.permissions import RolePermission
 from houqin.core.filtersets import SchoolFilterSet
 from houqin.core.models import Room
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.rules import ADD, CHANGE, VIEW, can, visible
+from houqin.core.tenancy import scope
 
 from .. import services
 from ..choices import LineResult
@@ -31,10 +31,9 @@ from ..models import (
     StocktakeLine,
     StocktakeRoom,
 )
-from ..rules import own_rooms_only, visible_assets
 from . import serializers as s
 
-# --- permissions and the teacher's narrowing -------------------------------------------------
+# --- permissions ------------------------------------------------------------------------------
 
 
 class ActionRolePermission(RolePermission):
@@ -51,23 +50,9 @@ class ActionRolePermission(RolePermission):
         return can(getattr(request, "roles", ()), rule_action, model)
 
 
-def own_rooms(user):
-    """The rooms a teacher answers for: those he is responsible for and his classes' rooms."""
-    return Room.objects.filter(Q(responsible__user=user) | Q(classes__head_teacher__user=user)).values("pk")
-
-
 class AssetsViewSetMixin(SchoolScopedViewSetMixin):
     permission_classes = [ActionRolePermission]
     action_rules = {}
-    # The path from the model to the room whose teacher may see the row (None: not narrowed).
-    room_path = "asset__room"
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        request = self.request
-        if self.room_path and own_rooms_only(getattr(request, "roles", ())):
-            qs = qs.filter(**{f"{self.room_path}__in": own_rooms(request.user)})
-        return qs
 
     def input(self, serializer_class):
         """Validate the action's body with its small input serializer."""
@@ -129,16 +114,11 @@ class AssetViewSet(NoDeleteViewSet):
     serializer_class = s.AssetSerializer
     filterset_class = AssetFilterSet
     select_related = ("category", "room", "custodian")
-    room_path = None  # narrowed with rules.visible_assets below
     action_rules = {
         "events": (VIEW, Asset), "move": (CHANGE, Asset), "split": (CHANGE, Asset), "lend": (ADD, Loan),
         "report_damage": (CHANGE, Asset), "repair": (CHANGE, Asset), "repaired": (CHANGE, Asset),
         "lost": (CHANGE, Asset), "scrap": (ADD, ScrapRequest),
     }
-
-    def get_queryset(self):
-        request = self.request
-        return visible_assets(super().get_queryset(), request.user, getattr(request, "roles", ()))
 
     def _done(self, asset, code=status.HTTP_200_OK):
         return Response(s.AssetSerializer(_asset(asset.pk), context=self.get_serializer_context()).data,
@@ -149,7 +129,7 @@ class AssetViewSet(NoDeleteViewSet):
     @action(detail=True)
     def events(self, request, pk=None):
         asset = self.get_object()
-        events = AssetEvent.objects.filter(school=self.school, asset=asset).select_related(
+        events = scope(AssetEvent.objects.filter(asset=asset), self.school).select_related(
             "by", "from_room", "to_room").order_by("at", "pk")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.AssetEventSerializer(page, many=True).data)
@@ -346,7 +326,6 @@ class StocktakeViewSet(NoDeleteViewSet):
     queryset = Stocktake.objects.all()
     serializer_class = s.StocktakeSerializer
     select_related = ("opened_by",)
-    room_path = None
     action_rules = {"progress": (VIEW, Stocktake), "close": (CHANGE, Stocktake), "cancel": (CHANGE, Stocktake),
                     "scan": (CHANGE, StocktakeLine)}
 
@@ -385,8 +364,7 @@ class StocktakeViewSet(NoDeleteViewSet):
     def scan(self, request, pk=None):
         stocktake = self.get_object()
         tag = self.input(s.ScanSerializer)["tag"]
-        lines = StocktakeLineViewSet.visible(StocktakeLine.objects.filter(school=self.school, stocktake=stocktake),
-                                             request)
+        lines = visible(StocktakeLine.objects.filter(stocktake=stocktake), request)
         if not lines.filter(asset__tag__iexact=tag).exists():
             if StocktakeLine.objects.filter(stocktake=stocktake, asset__tag__iexact=tag).exists():
                 raise ValidationError(f"{tag} 不在您负责的房间")
@@ -405,7 +383,6 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
     serializer_class = s.StocktakeRoomSerializer
     filterset_class = StocktakeRoomFilterSet
     select_related = ("room__building", "signed_by")
-    room_path = "room"
     action_rules = {"sign": (CHANGE, StocktakeRoom), "surplus": (ADD, StocktakeLine)}
 
     @extend_schema(summary="签字确认", description="房间负责人（班主任）或总务主任确认该房间的盘点结果；"
@@ -441,14 +418,7 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
     serializer_class = s.StocktakeLineSerializer
     filterset_class = StocktakeLineFilterSet
     select_related = ("asset", "stocktake_room")
-    room_path = "stocktake_room__room"
     action_rules = {"count": (CHANGE, StocktakeLine)}
-
-    @classmethod
-    def visible(cls, queryset, request):
-        if own_rooms_only(getattr(request, "roles", ())):
-            return queryset.filter(stocktake_room__room__in=own_rooms(request.user))
-        return queryset
 
     @extend_schema(summary="录入实盘数量", request=s.CountSerializer, responses=s.StocktakeLineSerializer)
     @action(detail=True, methods=["post"])

@@ -6,7 +6,7 @@ from SchoolScopedMixin, the work from services; a refusal is shown as a message 
 nothing. Nobody deletes an asset: the delete URL exists and the rule refuses it (403)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import path, reverse
 
 from houqin.core.models import ApprovalRequest
@@ -17,34 +17,11 @@ from houqin.core.views.generic import ObjectDeleteView, ObjectDetailView, Object
 from .. import filtersets, forms, services
 from ..choices import AssetStatus, CompensationStatus, HoldingKind
 from ..models import Asset, AssetEvent, Compensation, Loan, ScrapRequest
-from ..rules import own_rooms_only, visible_assets
-
-# --- visibility --------------------------------------------------------------------------
-
-
-class AssetVisibleMixin:
-    """Assets: the tenant scope (base class) and the teacher's own rooms only."""
-
-    def get_queryset(self):
-        return visible_assets(super().get_queryset(), self.request.user, self.request.roles)
-
-
-class AssetChildVisibleMixin:
-    """Loans, compensations, scrap requests: only those of assets the user may see."""
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if own_rooms_only(self.request.roles):
-            user = self.request.user
-            qs = qs.filter(Q(asset__room__responsible__user=user) | Q(asset__room__classes__head_teacher__user=user))
-            qs = qs.distinct()
-        return qs
-
 
 # --- the register ----------------------------------------------------------------------
 
 
-class AssetListView(AssetVisibleMixin, ObjectListView):
+class AssetListView(ObjectListView):
     model = Asset
     filterset_class = filtersets.AssetFilterSet
     columns = ("tag", "name", "category", "kind", "quantity", "unit_price", "room", "custodian", "status")
@@ -74,7 +51,7 @@ ACTIONS_BY_STATUS = {
 }
 
 
-class AssetDetailView(AssetVisibleMixin, ObjectDetailView):
+class AssetDetailView(ObjectDetailView):
     model = Asset
     template_name = "assets/asset_detail.html"
     select_related = ("category", "room__building", "custodian")
@@ -120,7 +97,7 @@ class AssetDetailView(AssetVisibleMixin, ObjectDetailView):
         )
 
 
-class AssetEditView(AssetVisibleMixin, ObjectEditView):
+class AssetEditView(ObjectEditView):
     model = Asset
     created = "已登记：{obj}"
 
@@ -137,7 +114,7 @@ class AssetEditView(AssetVisibleMixin, ObjectEditView):
 # --- actions -------------------------------------------------------------------------------
 
 
-class AssetAction(AssetVisibleMixin, ObjectActionView):
+class AssetAction(ObjectActionView):
     model = Asset
 
 
@@ -215,7 +192,7 @@ class ScrapView(AssetAction):
         return scrap.get_absolute_url() if scrap else asset.get_absolute_url()
 
 
-class ReturnView(AssetChildVisibleMixin, ObjectActionView):
+class ReturnView(ObjectActionView):
     model = Loan
     form_class, prefix, done = forms.ReturnForm, "return", "已归还"
 
@@ -226,7 +203,7 @@ class ReturnView(AssetChildVisibleMixin, ObjectActionView):
         return reverse("assets:loan_detail", args=[loan.pk])
 
 
-class SettleView(AssetChildVisibleMixin, ObjectActionView):
+class SettleView(ObjectActionView):
     model = Compensation
     form_class, prefix, done = forms.SettleForm, "settle", "赔偿已办结"
 
@@ -238,7 +215,7 @@ class SettleView(AssetChildVisibleMixin, ObjectActionView):
         return reverse("assets:compensation_detail", args=[compensation.pk])
 
 
-class DisposeView(AssetChildVisibleMixin, ObjectActionView):
+class DisposeView(ObjectActionView):
     model = ScrapRequest
     form_class, prefix, done = forms.DisposeForm, "dispose", "已登记处置"
 
@@ -250,7 +227,7 @@ class DisposeView(AssetChildVisibleMixin, ObjectActionView):
 # --- loans, compensations, scrap requests -------------------------------------------------
 
 
-class LoanListView(AssetChildVisibleMixin, ObjectListView):
+class LoanListView(ObjectListView):
     model = Loan
     filterset_class = filtersets.LoanFilterSet
     columns = ("asset", "borrower", "quantity", "lent_on", "due_on", "overdue", "returned_on", "return_condition")
@@ -261,7 +238,7 @@ class LoanListView(AssetChildVisibleMixin, ObjectListView):
         return super().get_queryset().order_by(F("returned_on").desc(nulls_first=True), "due_on", "-pk")
 
 
-class LoanDetailView(AssetChildVisibleMixin, ObjectDetailView):
+class LoanDetailView(ObjectDetailView):
     model = Loan
     template_name = "assets/loan_detail.html"
     select_related = ("asset", "borrower")
@@ -272,14 +249,14 @@ class LoanDetailView(AssetChildVisibleMixin, ObjectDetailView):
             return_form=forms.ReturnForm(school=self.request.school, prefix="return") if show else None, **kwargs)
 
 
-class CompensationListView(AssetChildVisibleMixin, ObjectListView):
+class CompensationListView(ObjectListView):
     model = Compensation
     filterset_class = filtersets.CompensationFilterSet
     columns = ("asset", "liable_name", "description", "amount", "status", "settled_on")
     select_related = ("asset",)
 
 
-class CompensationDetailView(AssetChildVisibleMixin, ObjectDetailView):
+class CompensationDetailView(ObjectDetailView):
     model = Compensation
     template_name = "assets/compensation_detail.html"
     select_related = ("asset", "settled_by")
@@ -290,14 +267,14 @@ class CompensationDetailView(AssetChildVisibleMixin, ObjectDetailView):
             settle_form=forms.SettleForm(school=self.request.school, prefix="settle") if show else None, **kwargs)
 
 
-class ScrapRequestListView(AssetChildVisibleMixin, ObjectListView):
+class ScrapRequestListView(ObjectListView):
     model = ScrapRequest
     filterset_class = filtersets.ScrapRequestFilterSet
     columns = ("asset", "quantity", "amount", "reason", "state", "created_at")
     select_related = ("asset",)
 
 
-class ScrapRequestDetailView(AssetChildVisibleMixin, ObjectDetailView):
+class ScrapRequestDetailView(ObjectDetailView):
     model = ScrapRequest
     template_name = "assets/scraprequest_detail.html"
     select_related = ("asset", "requested_by")

@@ -17,14 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views import View
 
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.rules import ADD, CHANGE, VIEW, can, visible
 from houqin.core.tenancy import scope
 from houqin.core.views.generic import SchoolScopedMixin
 
 from ..choices import StocktakeStatus
 from ..filtersets import AssetFilterSet
 from ..models import Asset, StocktakeLine, StocktakeRoom
-from ..rules import visible_assets
 
 LABELS_PER_PAGE = 24  # 3 columns × 8 rows
 MAX_LABELS = 1000
@@ -42,7 +41,7 @@ def qr_svg(url):
 def _selection(request):
     """The assets the user asked labels for, among those he may see. Raises ValueError with a
     message in Chinese for a malformed request."""
-    queryset = visible_assets(scope(Asset.objects.all(), request.school), request.user, request.roles)
+    queryset = visible(Asset.objects.all(), request)
     ids = request.GET.get("ids", "").strip()
     if ids:
         try:
@@ -117,7 +116,7 @@ class ScanView(LoginRequiredMixin, View):
             raise PermissionDenied("您还没有加入任何学校，请联系管理员")
         if not can(request.roles, VIEW, Asset):
             raise PermissionDenied("您的角色无权查看资产")
-        asset = (Asset.objects.filter(school=request.school, tag=tag)
+        asset = (scope(Asset.objects.filter(tag=tag), request.school)
                  .select_related("room", "custodian", "category", "school").first())
         if asset is None:
             mine = [s.pk for s in getattr(request, "my_schools", ()) if s.pk != request.school.pk]
@@ -126,7 +125,7 @@ class ScanView(LoginRequiredMixin, View):
                 raise Http404("没有找到该资产标签")
             return render(request, "assets/scan_other_school.html", {
                 "tag": tag, "owner": elsewhere.school, "active": request.school})
-        if not visible_assets(Asset.objects.filter(pk=asset.pk), request.user, request.roles).exists():
+        if not visible(Asset.objects.filter(pk=asset.pk), request).exists():
             raise PermissionDenied("该资产不在您负责的房间，无权查看")
         try:
             return redirect(reverse("assets:asset_detail", args=[asset.pk]))

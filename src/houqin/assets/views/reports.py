@@ -26,7 +26,7 @@ from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
 from .. import excel, reports
 from ..choices import EventKind
 from ..models import Asset, Category
-from ..rules import own_rooms_only, visible_assets
+from ..rules import own_rooms_only
 
 SIGN_ROOM = ("班主任", "室长", "总务处")
 
@@ -37,8 +37,7 @@ class AssetReportView(ReportView):
     model = Asset
 
     def assets(self):
-        qs = Asset.objects.filter(school=self.request.school)
-        return visible_assets(qs, self.request.user, self.request.roles)
+        return self.get_queryset()  # the school's assets this user may see (rules.visible)
 
 
 class LedgerView(AssetReportView):

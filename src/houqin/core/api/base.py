@@ -3,6 +3,7 @@
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from ..rules import visible
 from ..tenancy import SchoolNotAllowed, activate, scope
 
 
@@ -28,7 +29,7 @@ class SchoolScopedViewSetMixin:
         return self.request._request.school
 
     def get_queryset(self):
-        qs = scope(super().get_queryset(), self.school)
+        qs = visible(super().get_queryset(), self.request)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs

@@ -6,7 +6,7 @@ from ..choices import ApprovalStatus
 from ..columns import Column, model_columns
 from ..menu import sections
 from ..money import yuan
-from ..rules import VIEW, can
+from ..rules import can
 
 register = template.Library()
 register.filter("yuan", yuan)
@@ -21,7 +21,7 @@ def sidebar(context):
     for title, items in sections():
         links = [
             (reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
-            for i in items if i.model is None or can(roles, VIEW, i.model)
+            for i in items if i.model is None or can(roles, i.action, i.model)
         ]
         if links:
             nav = format_html_join("", LINK, links)

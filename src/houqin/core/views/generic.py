@@ -19,9 +19,8 @@ from .. import excel
 from ..columns import MONEY, Column, model_columns
 from ..forms import service_errors
 from ..money import is_money, yuan
-from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for
+from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for, takes_attachments, visible
 from ..templatetags.houqin import cell
-from ..tenancy import scope
 
 
 def url_name(model, suffix):
@@ -55,7 +54,7 @@ class SchoolScopedMixin(LoginRequiredMixin):
     prefetch_related = ()
 
     def get_queryset(self):
-        qs = scope(self.model.objects.all(), self.request.school)
+        qs = visible(self.model.objects.all(), self.request)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
@@ -186,7 +185,7 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
         return super().get_context_data(
             rows=rows, history=history_rows(obj), attachments=attachments_of(obj),
             content_type_id=ContentType.objects.get_for_model(obj).pk,
-            can_attach=can(roles, ADD, "core.attachment"),
+            can_attach=can(roles, ADD, "core.attachment") and takes_attachments(self.model),
             edit_url=model_url(self.model, "edit", obj.pk) if can(roles, CHANGE, self.model) else None,
             delete_url=model_url(self.model, "delete", obj.pk) if can(roles, DELETE, self.model) else None,
             **kwargs,

@@ -45,7 +45,7 @@ class MembershipAddView(SchoolScopedMixin, View):
         form = self.form(request.POST)
         if form.is_valid():
             with service_errors(form):
-                membership = services.grant_role(request.school, by_roles=request.roles, **form.cleaned_data)
+                membership = services.grant_role(request.school, by=request.user, **form.cleaned_data)
             if not form.errors:
                 messages.success(request, f"已授予 {membership.user} {membership.get_role_display()}角色")
                 return redirect("core:membership_list")
@@ -60,7 +60,7 @@ class MembershipDeleteView(SchoolScopedMixin, View):
     def post(self, request, pk):
         membership = get_object_or_404(self.get_queryset(), pk=pk)
         try:
-            services.revoke_role(membership, by_roles=request.roles)
+            services.revoke_role(membership, by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from .. import approvals, services
 from ..forms import AttachmentForm, SignForm
 from ..home import panels_for
 from ..models import ApprovalRequest, Attachment, Notification
-from ..rules import ADD, VIEW, can
+from ..rules import ADD, VIEW, can, takes_attachments, visible
 from ..tenancy import SchoolNotAllowed, scope, switch_school
 
 
@@ -105,19 +106,25 @@ def notification_read(request):
     return _back(request, "core:notification_list")
 
 
+def _record(request, model, object_id):
+    """The record an attachment is on, found as the user finds records (rules.visible): a
+    record he cannot open is missing for its attachments too."""
+    if model is None or not can(request.roles, VIEW, model):
+        raise Http404("没有找到该记录")
+    return get_object_or_404(visible(model.objects.all(), request), pk=object_id)
+
+
 @login_required
 @require_POST
 def attachment_upload(request, content_type_id, object_id):
-    """Attach a file to any school-owned object the user may see."""
-    from django.contrib.contenttypes.models import ContentType
-
+    """Attach a file to a record the user may open."""
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
-    if model is None or request.school is None or not (
-        can(request.roles, VIEW, model) and can(request.roles, ADD, Attachment)
-    ):
+    if model is None or not takes_attachments(model):
+        return HttpResponseBadRequest("这类记录不能添加附件", content_type="text/plain; charset=utf-8")
+    if request.school is None or not can(request.roles, ADD, Attachment):
         raise PermissionDenied("无权上传附件")
-    subject = get_object_or_404(scope(model.objects.all(), request.school), pk=object_id)
+    subject = _record(request, model, object_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择文件和类别")
@@ -133,9 +140,11 @@ def attachment_upload(request, content_type_id, object_id):
 
 @login_required
 def attachment_download(request, pk):
+    """An attachment of a record the user may open."""
     if request.school is None or not can(request.roles, VIEW, Attachment):
         raise PermissionDenied
-    attachment = get_object_or_404(scope(Attachment.objects.all(), request.school), pk=pk)
+    attachment = get_object_or_404(scope(Attachment.objects.select_related("content_type"), request.school), pk=pk)
+    _record(request, attachment.content_type.model_class(), attachment.object_id)
     # Always a download with our own content type: an upload is never rendered by the browser.
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                         content_type=attachment.mime)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from houqin.core.api.base import SchoolScopedViewSetMixin
 from houqin.core.api.permissions import RolePermission
 from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.tenancy import scope
 
 from .. import services
 from ..filtersets import (
@@ -29,10 +30,7 @@ from ..models import (
     WorkOrderEvent,
     WorkOrderPart,
 )
-from ..rules import visible_orders
 from . import serializers as s
-
-STEP = "maintenance.workorderstep"
 
 
 class ActionRolePermission(RolePermission):
@@ -55,10 +53,6 @@ class Base(SchoolScopedViewSetMixin):
         form = serializer_class(data=self.request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         return form.validated_data
-
-    @property
-    def roles(self):
-        return getattr(self.request, "roles", ())
 
 
 class BodyFirstUpdateMixin:
@@ -91,13 +85,10 @@ class WorkOrderViewSet(NoDeleteViewSet):
     filterset_class = WorkOrderFilterSet
     select_related = ("room", "worker", "reporter", "school__maintenancesettings")
     action_rules = {
-        "assign": (CHANGE, WorkOrder), "start": (VIEW, STEP), "finish": (VIEW, STEP),
-        "verify": (VIEW, STEP), "reopen": (VIEW, STEP), "cancel": (VIEW, STEP),
+        "assign": ("dispatch", WorkOrder), "start": ("work", WorkOrder), "finish": ("work", WorkOrder),
+        "verify": ("verify", WorkOrder), "reopen": ("reopen", WorkOrder), "cancel": ("cancel", WorkOrder),
         "events": (VIEW, WorkOrder), "parts": (ADD, WorkOrderPart),
     }
-
-    def get_queryset(self):
-        return visible_orders(super().get_queryset(), self.request.user, self.roles)
 
     def perform_create(self, serializer):
         order = WorkOrder(school=self.school, **serializer.validated_data)
@@ -122,7 +113,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
     def start(self, request, pk=None):
         self.input(s.EmptyInput)
         order = self.get_object()
-        services.start(order, by=request.user, roles=self.roles)
+        services.start(order, by=request.user)
         return self._done(order)
 
     @extend_schema(summary="领用材料", description="从库房出库（按移动加权平均计价），记入本单材料费。",
@@ -132,7 +123,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
         data = self.input(s.PartInputSerializer)
         order = self.get_object()
         with transaction.atomic():
-            parts = services.issue_part(order, by=request.user, roles=self.roles, warehouse=data["warehouse"],
+            parts = services.issue_part(order, by=request.user, warehouse=data["warehouse"],
                                         item=data["item"], quantity=data["quantity"])
         return Response(s.WorkOrderPartSerializer(parts, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -141,7 +132,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
     def finish(self, request, pk=None):
         data = self.input(s.FinishSerializer)
         order = self.get_object()
-        services.finish(order, by=request.user, roles=self.roles, **data)
+        services.finish(order, by=request.user, **data)
         return self._done(order)
 
     @extend_schema(summary="验收签字", description="报修人（或总务主任）验收。", request=s.EmptyInput,
@@ -150,7 +141,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
     def verify(self, request, pk=None):
         self.input(s.EmptyInput)
         order = self.get_object()
-        services.verify(order, by=request.user, roles=self.roles)
+        services.verify(order, by=request.user)
         return self._done(order)
 
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
@@ -158,7 +149,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
     def reopen(self, request, pk=None):
         reason = self.input(s.ReasonSerializer)["reason"]
         order = self.get_object()
-        services.reopen(order, by=request.user, roles=self.roles, reason=reason)
+        services.reopen(order, by=request.user, reason=reason)
         return self._done(order)
 
     @extend_schema(summary="取消", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
@@ -166,14 +157,14 @@ class WorkOrderViewSet(NoDeleteViewSet):
     def cancel(self, request, pk=None):
         reason = self.input(s.ReasonSerializer)["reason"]
         order = self.get_object()
-        services.cancel(order, by=request.user, roles=self.roles, reason=reason)
+        services.cancel(order, by=request.user, reason=reason)
         return self._done(order)
 
     @extend_schema(summary="办理记录", responses=s.WorkOrderEventSerializer(many=True), filters=False)
     @action(detail=True)
     def events(self, request, pk=None):
         order = self.get_object()
-        events = WorkOrderEvent.objects.filter(school=self.school, work_order=order).select_related("by")
+        events = scope(WorkOrderEvent.objects.filter(work_order=order), self.school).select_related("by")
         page = self.paginate_queryset(events.order_by("at", "pk"))
         return self.get_paginated_response(s.WorkOrderEventSerializer(page, many=True).data)
 
@@ -253,5 +244,5 @@ class SpecialEquipmentViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet)
     @action(detail=True)
     def records(self, request, pk=None):
         equipment = self.get_object()
-        page = self.paginate_queryset(MaintenanceRecord.objects.filter(school=self.school, equipment=equipment))
+        page = self.paginate_queryset(scope(MaintenanceRecord.objects.filter(equipment=equipment), self.school))
         return self.get_paginated_response(s.MaintenanceRecordSerializer(page, many=True).data)

@@ -12,10 +12,11 @@ from houqin.core.params import date_param
 from houqin.core.views.generic import SchoolScopedMixin
 
 from .. import stats
+from ..models import WorkOrder
 
 
 class StatisticsView(SchoolScopedMixin, View):
-    model = "maintenance.board"
+    model, action = WorkOrder, "oversee"
 
     def get(self, request):
         today = timezone.localdate()

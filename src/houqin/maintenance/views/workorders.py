@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views import View
 
 from houqin.core.forms import EmptyForm
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.rules import ADD, VIEW, can, may, visible
+from houqin.core.tenancy import scope
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
@@ -26,17 +27,11 @@ from houqin.core.views.generic import (
 from .. import filtersets, forms, services
 from ..choices import OPEN, Status, Urgency
 from ..models import MaintenanceSettings, WorkOrder, WorkOrderEvent, WorkOrderPart
-from ..rules import sees_all, visible_orders
 
 ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school__maintenancesettings")
 
 
-class VisibleOrdersMixin:
-    def get_queryset(self):
-        return visible_orders(super().get_queryset(), self.request.user, self.request.roles)
-
-
-class WorkOrderListView(VisibleOrdersMixin, ObjectListView):
+class WorkOrderListView(ObjectListView):
     model = WorkOrder
     filterset_class = filtersets.WorkOrderFilterSet
     columns = ("number", "category", "where", "urgency", "status", "reporter", "assignee", "reported_at")
@@ -59,29 +54,27 @@ def stock_ready():
 def action_forms(request, order):
     """The small forms of the steps this user may take on this order now."""
     roles, user, school = request.roles, request.user, request.school
-    manager = services.is_manager(roles)
-    mine = order.worker_id and order.worker.user_id == user.pk
-    reporter = order.reporter_id == user.pk
     s = order.status
     found = {}
-    if manager and s in (Status.SUBMITTED, Status.ASSIGNED):
+    if may(user, roles, "dispatch", order) and s in (Status.SUBMITTED, Status.ASSIGNED):
         found["assign"] = forms.AssignForm(school=school, prefix="assign",
                                            initial={"worker": order.worker_id, "contractor": order.contractor})
-    if (manager or mine) and s == Status.ASSIGNED:
+    works = may(user, roles, "work", order)
+    if works and s == Status.ASSIGNED:
         found["start"] = EmptyForm(prefix="start")
-    if (manager or mine) and s in (Status.ASSIGNED, Status.IN_PROGRESS):
+    if works and s in (Status.ASSIGNED, Status.IN_PROGRESS):
         if stock_ready() and can(roles, ADD, WorkOrderPart):
             found["part"] = forms.PartForm(school=school, prefix="part")
         found["finish"] = forms.FinishForm(prefix="finish")
-    if (manager or reporter) and s == Status.DONE:
+    if may(user, roles, "verify", order) and s == Status.DONE:
         found["verify"] = EmptyForm(prefix="verify")
         found["reopen"] = forms.ReasonForm(prefix="reopen")
-    if s in OPEN and (manager or (reporter and s == Status.SUBMITTED)):
+    if s in OPEN and may(user, roles, "cancel", order):
         found["cancel"] = forms.ReasonForm(prefix="cancel")
     return found
 
 
-class WorkOrderDetailView(VisibleOrdersMixin, ObjectDetailView):
+class WorkOrderDetailView(ObjectDetailView):
     model = WorkOrder
     template_name = "maintenance/workorder_detail.html"
     select_related = ORDER_RELATED
@@ -99,7 +92,7 @@ class WorkOrderDetailView(VisibleOrdersMixin, ObjectDetailView):
             overdue=order.overdue(), **kwargs)
 
 
-class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
+class WorkOrderEditView(ObjectEditView):
     """New (报修, anyone) or edit (the director)."""
 
     model = WorkOrder
@@ -117,10 +110,8 @@ class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
         asset_id = request.GET.get("asset")
         if asset_id and asset_id.isdigit():
             from houqin.assets.models import Asset
-            from houqin.assets.rules import visible_assets
 
-            asset = visible_assets(Asset.objects.filter(school=request.school, pk=asset_id), request.user,
-                                   request.roles).select_related("room").first()
+            asset = visible(Asset.objects.filter(pk=asset_id), request).select_related("room").first()
             if asset is not None:
                 self.asset = asset
                 initial.update(asset=asset.pk, room=asset.room_id)
@@ -141,7 +132,7 @@ class WorkOrderEditView(VisibleOrdersMixin, ObjectEditView):
         return services.report(order, by=by, photos=form.cleaned_data.get("photos") or [])
 
 
-class WorkOrderPrintView(VisibleOrdersMixin, SchoolScopedMixin, View):
+class WorkOrderPrintView(SchoolScopedMixin, View):
     """The printable work order (报修单) with the signatures."""
 
     model = WorkOrder
@@ -157,15 +148,14 @@ class WorkOrderPrintView(VisibleOrdersMixin, SchoolScopedMixin, View):
 # --- actions ----------------------------------------------------------------------------
 
 
-class OrderAction(VisibleOrdersMixin, ObjectActionView):
+class OrderAction(ObjectActionView):
     model = WorkOrder
-    action = VIEW  # the service checks who may take the step
-    also_requires, refused = (VIEW, "maintenance.workorderstep"), "勤办只能查看，不能办理报修单"
+    action = VIEW  # each step's view names its step; the service checks the row (core.rules.require)
     select_related = ("worker",)
 
 
 class AssignView(OrderAction):
-    action, form_class, prefix, done = CHANGE, forms.AssignForm, "assign", "已派单"
+    action, form_class, prefix, done = "dispatch", forms.AssignForm, "assign", "已派单"
 
     def perform(self, order, data, by):
         services.assign(order, by=by, worker=data.get("worker"), contractor=data.get("contractor", ""),
@@ -173,50 +163,49 @@ class AssignView(OrderAction):
 
 
 class StartView(OrderAction):
-    prefix, done = "start", "已开始维修"
+    action, prefix, done = "work", "start", "已开始维修"
 
     def perform(self, order, data, by):
-        services.start(order, by=by, roles=self.request.roles)
+        services.start(order, by=by)
 
 
 class PartView(OrderAction):
-    form_class, prefix, done = forms.PartForm, "part", "已领用材料（库房已出库）"
+    action, form_class, prefix, done = "work", forms.PartForm, "part", "已领用材料（库房已出库）"
 
     def perform(self, order, data, by):
         if not can(self.request.roles, ADD, WorkOrderPart):
             raise PermissionDenied("您的角色无权领用材料")
-        services.issue_part(order, by=by, roles=self.request.roles, warehouse=data["warehouse"],
-                            item=data["item"], quantity=data["quantity"])
+        services.issue_part(order, by=by, warehouse=data["warehouse"], item=data["item"], quantity=data["quantity"])
 
 
 class FinishView(OrderAction):
-    form_class, prefix, done = forms.FinishForm, "finish", "已完工，等待报修人验收"
+    action, form_class, prefix, done = "work", forms.FinishForm, "finish", "已完工，等待报修人验收"
 
     def perform(self, order, data, by):
-        services.finish(order, by=by, roles=self.request.roles, work_done=data["work_done"],
+        services.finish(order, by=by, work_done=data["work_done"],
                         labour_hours=data["labour_hours"], outsourced_cost=data.get("outsourced_cost") or 0,
                         invoice_number=data.get("invoice_number", ""))
 
 
 class VerifyView(OrderAction):
-    prefix, done = "verify", "已验收签字"
+    action, prefix, done = "verify", "verify", "已验收签字"
 
     def perform(self, order, data, by):
-        services.verify(order, by=by, roles=self.request.roles)
+        services.verify(order, by=by)
 
 
 class ReopenView(OrderAction):
-    form_class, prefix, done = forms.ReasonForm, "reopen", "已退回返修"
+    action, form_class, prefix, done = "reopen", forms.ReasonForm, "reopen", "已退回返修"
 
     def perform(self, order, data, by):
-        services.reopen(order, by=by, roles=self.request.roles, reason=data["reason"])
+        services.reopen(order, by=by, reason=data["reason"])
 
 
 class CancelView(OrderAction):
-    form_class, prefix, done = forms.ReasonForm, "cancel", "已取消"
+    action, form_class, prefix, done = "cancel", forms.ReasonForm, "cancel", "已取消"
 
     def perform(self, order, data, by):
-        services.cancel(order, by=by, roles=self.request.roles, reason=data["reason"])
+        services.cancel(order, by=by, reason=data["reason"])
 
 
 # --- board and my jobs ----------------------------------------------------------------------
@@ -225,10 +214,7 @@ class CancelView(OrderAction):
 class BoardView(SchoolScopedMixin, View):
     """The director's dispatch board: open orders, urgent and oldest first, overdue in red."""
 
-    model = "maintenance.board"
-
-    def get_queryset(self):  # not a model page
-        return WorkOrder.objects.filter(school=self.request.school)
+    model, action = WorkOrder, "oversee"
 
     def get(self, request):
         now = timezone.now()
@@ -250,22 +236,21 @@ class BoardView(SchoolScopedMixin, View):
 class MyJobsView(SchoolScopedMixin, View):
     """The worker's phone view: his open orders and today's checks."""
 
-    model = "maintenance.myjobs"
+    model, action = WorkOrder, "take"
 
     def get(self, request):
         from ..choices import TaskStatus
         from ..models import PreventiveTask
 
         school, user = request.school, request.user
-        orders = list(WorkOrder.objects.filter(school=school, worker__user=user, status__in=OPEN)
+        orders = list(self.get_queryset().filter(worker__user=user, status__in=OPEN)
                       .select_related(*ORDER_RELATED).order_by("-urgency", "reported_at"))
         now = timezone.now()
         for o in orders:
             o.is_overdue = o.overdue(now)
-        tasks = (PreventiveTask.objects.filter(school=school, status=TaskStatus.OPEN,
-                                               due_on__lte=timezone.localdate())
-                 .select_related("plan").order_by("due_on"))
-        if not sees_all(request.roles):
+        tasks = (scope(PreventiveTask.objects.filter(status=TaskStatus.OPEN, due_on__lte=timezone.localdate()),
+                       school).select_related("plan").order_by("due_on"))
+        if not can(request.roles, "oversee", WorkOrder):
             tasks = tasks.filter(plan__assignee__user=user) | tasks.filter(plan__assignee__isnull=True)
         return render(request, "maintenance/my_jobs.html", {
             "orders": orders, "tasks": list(tasks[:50]),
@@ -278,7 +263,7 @@ urlpatterns = [
     path("orders/add/", WorkOrderEditView.as_view(), name="workorder_add"),
     path("orders/<int:pk>/", WorkOrderDetailView.as_view(), name="workorder_detail"),
     path("orders/<int:pk>/edit/", WorkOrderEditView.as_view(), name="workorder_edit"),
-    path("orders/<int:pk>/delete/", type("WorkOrderDeleteView", (VisibleOrdersMixin, ObjectDeleteView), {
+    path("orders/<int:pk>/delete/", type("WorkOrderDeleteView", (ObjectDeleteView,), {
         "model": WorkOrder}).as_view(), name="workorder_delete"),
     path("orders/<int:pk>/print/", WorkOrderPrintView.as_view(), name="workorder_print"),
     path("orders/<int:pk>/assign/", AssignView.as_view(), name="workorder_assign"),

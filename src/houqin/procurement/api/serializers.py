@@ -127,7 +127,7 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
         if lines is None:
             instance.save()
             return instance
-        return services.set_lines(instance, lines)  # one save, one history row
+        return services.set_lines(instance, lines, by=self.context["request"].user)  # one save, one history row
 
 
 class QuoteInput(SchoolScopedSerializer):

@@ -20,7 +20,7 @@ from houqin.core.columns import Column
 from houqin.core.forms import error_text, service_errors
 from houqin.core.models import ApprovalRequest
 from houqin.core.money import capital_amount
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.rules import ADD, CHANGE, VIEW, can, visible
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
 
@@ -245,7 +245,7 @@ class PurchaseRequestEditView(ObjectEditView):
                 fields = {k: form.cleaned_data[k] for k in ("title", "reason", "budget_line", "off_designation_reason")}
                 obj = services.create_request(request.school, by=request.user, lines=lines, **fields)
             else:
-                obj = services.set_lines(form.save(commit=False), lines)  # one save, one history row
+                obj = services.set_lines(form.save(commit=False), lines, by=request.user)  # one save, one history row
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         messages.success(request, f"已保存：{obj}")
@@ -495,7 +495,7 @@ class VoucherEditView(ObjectEditView):
 
     def get_initial(self):
         initial = {"acceptance": self.request.GET.get("acceptance")}
-        acceptance = Acceptance.objects.filter(school=self.request.school, pk=initial["acceptance"] or None).first() \
+        acceptance = visible(Acceptance.objects.filter(pk=initial["acceptance"] or None), self.request).first() \
             if (initial["acceptance"] or "").isdigit() else None
         if acceptance:
             initial.update(amount=acceptance.accepted_value, invoice_number=acceptance.invoice_number)

@@ -9,7 +9,7 @@ messages and write nothing. The ledger, balances and batches are read-only: thei
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -20,7 +20,7 @@ from django.views.generic.edit import FormView
 
 from houqin.core.forms import EmptyForm, service_errors
 from houqin.core.money import yuan
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.rules import ADD, CHANGE, VIEW, can, may
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
@@ -35,16 +35,6 @@ from houqin.core.views.generic import (
 from .. import filtersets, forms, services
 from ..choices import CountStatus, RequisitionStatus
 from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
-from ..rules import KEEPERS
-
-
-def is_keeper(request):
-    return bool(set(request.roles) & KEEPERS)
-
-
-def require_keeper(request):
-    if not is_keeper(request):
-        raise PermissionDenied("只有仓管员、总务主任或校长可以办理出入库")
 
 
 class ReadOnlyEditView(ObjectEditView):
@@ -136,7 +126,7 @@ class StockBalanceListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         context["headers"][3] = "平均单价(元)"
         context["total_value"] = self.object_list.aggregate(total=Sum("value"))["total"] or Decimal("0.00")
-        context["keeper"] = is_keeper(self.request)
+        context["keeper"] = can(self.request.roles, "post", Movement)
         return context
 
 
@@ -172,7 +162,7 @@ class MovementListView(ObjectListView):
     template_name = "stock/movement_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(keeper=is_keeper(self.request), **kwargs)
+        return super().get_context_data(keeper=can(self.request.roles, "post", Movement), **kwargs)
 
 
 class MovementDetailView(ObjectDetailView):
@@ -185,7 +175,8 @@ class MovementDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         movement = self.object
         reversed_by = Movement.objects.filter(reverses=movement).first()
-        can_reverse = is_keeper(self.request) and movement.reverses_id is None and reversed_by is None
+        can_reverse = can(self.request.roles, "reverse", movement) and movement.reverses_id is None \
+            and reversed_by is None
         return super().get_context_data(
             reversed_by=reversed_by, source=movement.source if movement.source_type_id else None,
             reverse_form=forms.ReverseForm(prefix="reverse") if can_reverse else None, **kwargs)
@@ -209,14 +200,9 @@ class MovementReverseView(ObjectActionView):
 class LedgerFormView(SchoolScopedMixin, FormView):
     """Receive or transfer goods: keepers only; the ledger service writes the movements."""
 
-    model = Movement
+    model, action = Movement, "post"
     template_name = "stock/ledger_form.html"
     title = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and getattr(request, "school", None) is not None:
-            require_keeper(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "school": self.request.school}
@@ -256,22 +242,15 @@ class TransferView(LedgerFormView):
 # --- requisitions (领用) -----------------------------------------------------------------------
 
 
-class RequisitionVisibleMixin:
-    """A requester sees his own requisitions; keepers, managers, the accountant see all."""
-
+class RequisitionListView(ObjectListView):
     model = Requisition
-
-    def get_queryset(self):
-        return services.visible_requisitions(super().get_queryset(), self.request.user, self.request.roles)
-
-
-class RequisitionListView(RequisitionVisibleMixin, ObjectListView):
     filterset_class = filtersets.RequisitionFilterSet
     columns = ("number", "purpose", "department", "requested_by", "warehouse", "amount", "status_label", "created_at")
     select_related = ("requested_by", "warehouse")
 
 
-class RequisitionDetailView(RequisitionVisibleMixin, SchoolScopedMixin, DetailView):
+class RequisitionDetailView(SchoolScopedMixin, DetailView):
+    model = Requisition
     select_related = ("requested_by", "warehouse")
     template_name = "stock/requisition_detail.html"
 
@@ -281,7 +260,7 @@ class RequisitionDetailView(RequisitionVisibleMixin, SchoolScopedMixin, DetailVi
         mine = requisition.requested_by_id == user.pk
         lines = list(requisition.lines.select_related("item", "old_waived_by"))
         issuing = status in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED)
-        may_waive = issuing and bool(set(request.roles) & services.WAIVERS)
+        may_waive = issuing and can(request.roles, "waive", requisition)
         return super().get_context_data(
             lines=lines, badge=RequisitionStatus(status).badge,
             approval=services.approval_of(requisition, services.REQUISITION.key),
@@ -292,9 +271,9 @@ class RequisitionDetailView(RequisitionVisibleMixin, SchoolScopedMixin, DetailVi
             can_submit=mine and status in (RequisitionStatus.DRAFT, RequisitionStatus.REJECTED),
             can_cancel=mine and status in (RequisitionStatus.DRAFT, RequisitionStatus.PENDING,
                                            RequisitionStatus.REJECTED, RequisitionStatus.APPROVED),
-            can_issue=issuing and is_keeper(request),
+            can_issue=issuing and can(request.roles, "issue", requisition),
             can_confirm=mine and status == RequisitionStatus.ISSUED,
-            can_close=status == RequisitionStatus.PARTLY_ISSUED and (mine or is_keeper(request)),
+            can_close=status == RequisitionStatus.PARTLY_ISSUED and may(user, request.roles, "close", requisition),
             waive_lines=[line for line in lines if may_waive and line.item.old_for_new and not line.old_waived_by_id],
             **kwargs)
 
@@ -303,8 +282,10 @@ class RequisitionPrintView(RequisitionDetailView):
     template_name = "stock/requisition_print.html"
 
 
-class RequisitionEditView(RequisitionVisibleMixin, ObjectEditView):
+class RequisitionEditView(ObjectEditView):
     """Create or change a draft with its lines (a formset); the service checks and saves."""
+
+    model = Requisition
 
     form_class = forms.RequisitionForm
     template_name = "stock/requisition_form.html"
@@ -336,7 +317,8 @@ class RequisitionEditView(RequisitionVisibleMixin, ObjectEditView):
         return HttpResponseRedirect(requisition.get_absolute_url())
 
 
-class RequisitionAction(RequisitionVisibleMixin, ObjectActionView):
+class RequisitionAction(ObjectActionView):
+    model = Requisition
     action = VIEW  # the service decides who may (the requester himself, the keepers)
 
 
@@ -464,7 +446,7 @@ class StockCountEnterView(CountAction):
 
     def perform(self, count, data, by):
         post, saved = self.request.POST, 0
-        added = services.sync_count_lines(count)  # stock that arrived since opening gets its line
+        added = services.sync_count_lines(count, by=by)  # stock that arrived since opening gets its line
         for line in count.lines.select_related("item", "batch"):
             raw = post.get(f"counted_{line.pk}", "").strip()
             if not raw:
