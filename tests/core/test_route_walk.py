@@ -325,7 +325,7 @@ def records_with_their_own_visibility(school, teacher):
     found = []
     for label, row in RULES.items():
         model = apps.get_model(label)
-        if row[ROWS] is None or not takes_attachments(model) or model_url(model, "detail", 0) is None:
+        if row.get(ROWS) is None or not takes_attachments(model) or model_url(model, "detail", 0) is None:
             continue  # the record's own page is the oracle
         rows = model.objects.filter(school=school).order_by("pk")
         seen = visible(rows, as_teacher)
