@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_holiday_history'),
+        ('core', '0006_app_settings_moved_out'),
     ]
 
     operations = [
