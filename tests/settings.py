@@ -10,6 +10,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # imports run in the test
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HTTPS = False
 SECURE_SSL_REDIRECT = False

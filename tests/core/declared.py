@@ -5,11 +5,13 @@ ROUTE_MODEL = {
     "core:approval_sign": "core.ApprovalRequest",
     "core:attachment_download": "core.Attachment",
     "core:attachment_upload": "maintenance.WorkOrder",  # any school-owned object takes attachments
+    "core:person_import_job": "core.ImportJob",
 }
 
 COVERED_ELSEWHERE = {
     "core.approvalrequest": "test_approvals.test_other_schools_approval_is_404 (+ API contract)",
     "core.signoff": "test_approvals: signed only through its approval; append-only",
+    "core.importjob": "made by an import's upload: test_importer.TestTheJobPage (other school's 404) + route walk",
     "core.attachment": "test_attachments.test_download_is_an_attachment_of_the_own_school_only",
     "core.notification": "test_notifications.test_notifications_are_private (per recipient)",
     "core.membership": "test_members (list scoped, grant/revoke per role, other school's 404)",

@@ -164,8 +164,17 @@ def test_serve_runs_gunicorn_with_our_options(monkeypatch, tmp_path, settings):
     from houqin.core.management.commands import serve
 
     settings.STATIC_ROOT = tmp_path
-    ran, collected = [], []
+    ran, collected, workers = [], [], []
+
+    class Worker:
+        def terminate(self):
+            workers.append("stopped")
+
+        def wait(self, timeout):
+            pass
+
     monkeypatch.setattr(serve.HouqinServer, "run", lambda self: ran.append(self.options))
+    monkeypatch.setattr(serve, "start_worker", lambda: workers.append("started") or Worker())
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: collected.append(a))
     run("serve", "--workers", "3", "--bind", "127.0.0.1:8123")
     assert collected == [("collectstatic",)]
@@ -175,6 +184,10 @@ def test_serve_runs_gunicorn_with_our_options(monkeypatch, tmp_path, settings):
     run("serve")
     assert len(collected) == 1
     assert ran[1]["workers"] == serve.default_workers()
+    # the background tasks' worker runs beside gunicorn and stops with it, unless told not to
+    assert workers == ["started", "stopped"] * 2
+    run("serve", "--no-worker")
+    assert workers == ["started", "stopped"] * 2 and len(ran) == 3
     app = serve.HouqinServer({"workers": 2, "bind": "127.0.0.1:8124"})
     assert app.cfg.workers == 2 and app.cfg.bind == ["127.0.0.1:8124"]
 

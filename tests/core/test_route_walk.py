@@ -26,12 +26,15 @@ from houqin.assets.choices import StocktakeStatus
 from houqin.assets.models import StocktakeLine
 from houqin.core.choices import SCHOOL_ROLES, Role
 from houqin.core.demo import build_demo
-from houqin.core.models import Attachment, District, Membership, School, User
+from houqin.core.importers import PersonImporter
+from houqin.core.models import Attachment, District, ImportJob, Membership, School, User
 from houqin.core.rules import ADD, ROWS, RULES, can, takes_attachments, visible
 from houqin.core.services import attach
 from houqin.core.tenancy import roles_in
 from houqin.core.views.generic import model_url
 from houqin.maintenance.models import WorkOrder
+from houqin.procurement.importers import SupplierImporter
+from houqin.stock.importers import ItemImporter
 from houqin.stock.models import Item, Warehouse
 
 from ..declared import declared
@@ -175,6 +178,8 @@ def demo(db):
     for school in (esyx, styx):  # the demo has no uploads: a photo on each school's first repair
         order = WorkOrder.objects.filter(school=school).order_by("pk").first()
         attach(order, SimpleUploadedFile("door.png", PNG), by=order.reporter, kind="photo")
+        for importer in (PersonImporter, ItemImporter, SupplierImporter):  # and a finished import of each kind
+            ImportJob.objects.create(school=school, importer=importer.path(), filename="x.xlsx", by=order.reporter)
     officer = User.objects.create_user("elsewhere.officer", display_name="邻区勤办")
     Membership.objects.create(user=officer, district=elsewhere, role=Role.DISTRICT_OFFICER)
     return esyx, styx, officer
@@ -191,8 +196,20 @@ def _counted_in_open_stocktake(school):
     return line.order_by("pk").first().asset
 
 
+def _import_job(importer_class):
+    def pick(school):
+        return ImportJob.objects.filter(school=school, importer=importer_class.path()).first()
+
+    return pick
+
+
 # Routes that need a particular object of their model to do anything.
-ROUTE_OBJECT = {"assets:stocktake_count_asset": _counted_in_open_stocktake}
+ROUTE_OBJECT = {
+    "assets:stocktake_count_asset": _counted_in_open_stocktake,
+    "core:person_import_job": _import_job(PersonImporter),
+    "stock:item_import_job": _import_job(ItemImporter),
+    "procurement:supplier_import_job": _import_job(SupplierImporter),
+}
 
 
 class Missing:

@@ -23,7 +23,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from simple_history.utils import bulk_create_with_history
 
-from houqin.core.excel import safe, unsafe, workbook_file
+from houqin.core import importer as cells
+from houqin.core.excel import safe, unsafe, workbook_file  # noqa: F401 - unsafe: the tests read it here
 from houqin.core.models import Person, Room
 from houqin.core.text import initials
 
@@ -142,48 +143,32 @@ class ImportResult:
         return sum((a.unit_price * a.quantity for a in self.assets), Decimal("0.00"))
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (not an .xlsx, no header row …)."""
+ImportFileError = cells.ImportFileError  # the file cannot be read at all (not an .xlsx, no header row …)
 
 
-DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)?$")
 KIND_WORDS = {"单件": HoldingKind.INDIVIDUAL, "批量": HoldingKind.BULK}
-IMPORTABLE_STATUS = {AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED, AssetStatus.IN_REPAIR}
 AS_IN_USE = {AssetStatus.LENT, AssetStatus.PENDING_SCRAP}  # no loan / request travels with the file
 OFF_BOOKS = {AssetStatus.SCRAPPED, AssetStatus.LOST}
 
 
 def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unsafe(str(value).strip())
+    return cells.text(value)
 
 
 def parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = DATE_RE.match(_text(value))
-    if not match:
+    """A purchase or warranty date (core's reader: a date cell, 2024-09-01, 2024/9/1, 2024年9月)."""
+    parsed = cells.date(value)
+    if parsed == "":
         raise ValueError
-    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-    return datetime.date(year, month, day)
+    return parsed
 
 
 def parse_money(value):
-    if isinstance(value, bool):
+    """元 with at most two decimals (core's reader)."""
+    amount = cells.money(value)
+    if amount == "":
         raise ValueError
-    text = _text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").removesuffix("元")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**10:
-        raise ValueError
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 class Resolver:
@@ -269,24 +254,219 @@ def read_rows(fileobj):
 PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
+class Row:
+    """One data row of the file: its cells by header, and the errors found in it."""
+
+    def __init__(self, number, cells_, columns):
+        self.number, self.cells, self.columns, self.errors = number, cells_, columns, []
+
+    def cell(self, name):
+        i = self.columns.get(name)
+        return self.cells[i] if i is not None and i < len(self.cells) else None
+
+    def text(self, name):
+        return _text(self.cell(name))
+
+    def err(self, message):
+        self.errors.append(message)
+
+
+SKIP = object()  # a written-off holding of an export: not on the books, not imported
+
+
+def _looked_up(row, header, table, default, hint=""):
+    """(value, text) of a cell given by its label: `default` when blank, an error when unknown."""
+    given = row.text(header)
+    if not given:
+        return default, given
+    value = table.get(given)
+    if value is None:
+        row.err(f"{header}“{given}”无效{hint}")
+    return value, given
+
+
+def _status(row, res, result):
+    status, given = _looked_up(row, "状态", res.statuses, AssetStatus.IN_USE, "，应为 在用、闲置、损坏 或 维修中")
+    if status in OFF_BOOKS:
+        return SKIP
+    if status in AS_IN_USE:
+        result.notes.append(f"第 {row.number} 行：状态“{given}”导入为“在用”")
+        return AssetStatus.IN_USE
+    return status
+
+
+def _name_and_category(row, res):
+    name = row.text("名称")
+    if not name:
+        row.err("名称不能为空")
+    elif len(name) > 100:
+        row.err("名称不能超过 100 个字")
+    cat_text = row.text("分类")
+    category = res.category(cat_text) if cat_text else None
+    if not cat_text:
+        row.err("分类不能为空")
+    elif category is None:
+        row.err(f"分类“{cat_text}”不存在（填分类代码如 B09，或分类名称）")
+    return name, category
+
+
+def _price(row):
+    raw = row.cell("单价")
+    if raw is None or _text(raw) == "":
+        row.err("单价不能为空")
+        return None
+    try:
+        return parse_money(raw)
+    except ValueError:
+        row.err(f"单价“{_text(raw)}”不是有效金额")
+        return None
+
+
+def _quantity_and_kind(row):
+    raw, quantity = row.text("数量"), 1
+    if raw:
+        try:
+            quantity = int(Decimal(raw))
+            if quantity < 1 or Decimal(raw) != quantity:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            quantity = None
+            row.err(f"数量“{raw}”应为正整数")
+    kind_text, kind = row.text("管理方式"), None
+    if kind_text:
+        kind = next((v for word, v in KIND_WORDS.items() if kind_text.startswith(word)), None)
+        kind = kind or (kind_text if kind_text in HoldingKind.values else None)
+        if kind is None:
+            row.err(f"管理方式“{kind_text}”无效，应为 单件 或 批量")
+    elif quantity:
+        kind = HoldingKind.BULK if quantity > 1 else HoldingKind.INDIVIDUAL
+    if kind == HoldingKind.INDIVIDUAL and quantity and quantity != 1:
+        row.err(f"单件资产数量只能为 1（本行为 {quantity}），多件请填“批量”")
+    return quantity, kind
+
+
+def _dates(row):
+    raw, purchase = row.cell("购置日期"), None
+    if raw is None or _text(raw) == "":
+        row.err("购置日期不能为空")
+    else:
+        try:
+            purchase = parse_date(raw)
+            if purchase > datetime.date.today():
+                row.err(f"购置日期“{purchase:%Y-%m-%d}”晚于今天")
+        except ValueError:
+            row.err(f"购置日期“{_text(raw)}”不是有效日期（如 2024-09-01）")
+    raw, warranty = row.cell("保修截止"), None
+    if raw is not None and _text(raw):
+        try:
+            warranty = parse_date(raw)
+        except ValueError:
+            row.err(f"保修截止“{_text(raw)}”不是有效日期")
+    return purchase, warranty
+
+
+def _funding(row, res):
+    return _looked_up(row, "经费来源", res.funding, FundingSource.PUBLIC_FUNDS)[0]
+
+
+def _room(row, res):
+    room_text, building_text = row.text("存放地点"), row.text("楼栋")
+    if not room_text:
+        row.err("存放地点不能为空")
+        return None
+    full = f"{building_text} {room_text}" if building_text and not room_text.startswith(building_text) \
+        else room_text
+    room, message = res.room(full)
+    if message:
+        row.err(message)
+    return room
+
+
+def _custodian(row, res):
+    person_text = row.text("保管人")
+    if not person_text:
+        return None
+    found = res.people.get(person_text, [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        row.err(f"保管人“{person_text}”在本校有重名，请在导入后再指定")
+    else:
+        row.err(f"保管人“{person_text}”不是本校教职工")
+    return None
+
+
+def _tag(row, res, seen):
+    tag = row.text("资产编号")
+    if not tag:
+        return tag
+    if len(tag) > 40:
+        row.err("资产编号不能超过 40 个字符")
+    elif tag in seen:
+        row.err(f"资产编号“{tag}”与第 {seen[tag]} 行重复")
+    elif tag in res.tags:
+        row.err(f"资产编号“{tag}”本校已有")
+    else:
+        seen[tag] = row.number
+    return tag
+
+
+TEXTS = (("规格型号", "model_spec", 100), ("品牌", "brand", 50), ("计量单位", "unit", 10), ("供应商", "supplier", 100),
+         ("发票号", "invoice_number", 50), ("备注", "notes", 2000))
+
+
+def _texts(row):
+    texts = {}
+    for header, name, limit in TEXTS:
+        value = row.text(header)
+        if len(value) > limit:
+            row.err(f"{header}不能超过 {limit} 个字")
+        texts[name] = value
+    return texts
+
+
+def _check(row, res, result, seen):
+    """The row's Asset, unsaved; SKIP for a written-off holding; None when a cell is wrong."""
+    status = _status(row, res, result)
+    if status is SKIP:
+        return SKIP
+    name, category = _name_and_category(row, res)
+    price = _price(row)
+    quantity, kind = _quantity_and_kind(row)
+    purchase, warranty = _dates(row)
+    funding, room, custodian = _funding(row, res), _room(row, res), _custodian(row, res)
+    tag, texts = _tag(row, res, seen), _texts(row)
+    if row.errors:
+        return None
+    capitalised = price >= res.school.capitalisation_threshold
+    years = category.depreciation_years
+    return Asset(
+        school=res.school, tag=tag, kind=kind, name=name, pinyin=res.initials(name), category=category,
+        unit_price=price, quantity=quantity, purchase_date=purchase, funding_source=funding, warranty_end=warranty,
+        room=room, custodian=custodian, status=status, capitalised=capitalised, start_month=month_index(purchase),
+        life_months=years * 12 if (years and capitalised) else None, **{**texts, "unit": texts["unit"] or "台"})
+
+
+def _tally(result, row, asset, max_errors):
+    """Count the checked row into the result; False once there are too many errors to go on."""
+    if asset is SKIP:
+        result.skipped += 1
+    elif asset is not None:
+        result.assets.append(asset)
+    result.errors += [f"第 {row.number} 行：{message}" for message in row.errors]
+    if row.errors and len(result.errors) >= max_errors:
+        result.errors.append(f"错误超过 {max_errors} 条，其余未列出")
+        return False
+    return True
+
+
 def validate(fileobj, school, *, max_errors=1000, progress=None):
     """Read and check every row; returns an ImportResult (assets prepared, or errors).
     `progress(checked, size)` is called every PROGRESS_EVERY rows, for the page's progress bar."""
     columns, rows, size = read_rows(fileobj)
-    res = Resolver(school)
-    result = ImportResult()
-    seen = {}
-    threshold = school.capitalisation_threshold
-
-    def cell(row, name):
-        i = columns.get(name)
-        return row[i] if i is not None and i < len(row) else None
-
-    for number, row in rows:
-        if not row or all(v is None or _text(v) == "" for v in row):
-            continue
-        first = _text(row[0]) if row else ""
-        if first.startswith("说明") or first.startswith("合计"):
+    res, result, seen = Resolver(school), ImportResult(), {}
+    for number, cells_ in rows:
+        if cells.is_skipped(cells_):  # blank, 合计 or 说明 rows
             continue
         result.rows += 1
         if progress is not None and result.rows % PROGRESS_EVERY == 0:
@@ -294,143 +474,9 @@ def validate(fileobj, school, *, max_errors=1000, progress=None):
         if result.rows > MAX_ROWS:
             result.errors.append(f"文件超过 {MAX_ROWS:,} 行，请分批导入")
             break
-        errs = []
-
-        def err(message, errs=errs):
-            errs.append(message)
-
-        status_text = _text(cell(row, "状态"))
-        status = AssetStatus.IN_USE
-        if status_text:
-            status = res.statuses.get(status_text)
-            if status is None:
-                err(f"状态“{status_text}”无效，应为 在用、闲置、损坏 或 维修中")
-            elif status in OFF_BOOKS:
-                result.skipped += 1
-                continue
-            elif status in AS_IN_USE:
-                result.notes.append(f"第 {number} 行：状态“{status_text}”导入为“在用”")
-                status = AssetStatus.IN_USE
-        name = _text(cell(row, "名称"))
-        if not name:
-            err("名称不能为空")
-        elif len(name) > 100:
-            err("名称不能超过 100 个字")
-        cat_text = _text(cell(row, "分类"))
-        category = res.category(cat_text) if cat_text else None
-        if not cat_text:
-            err("分类不能为空")
-        elif category is None:
-            err(f"分类“{cat_text}”不存在（填分类代码如 B09，或分类名称）")
-        raw_price = cell(row, "单价")
-        price = None
-        if raw_price is None or _text(raw_price) == "":
-            err("单价不能为空")
-        else:
-            try:
-                price = parse_money(raw_price)
-            except ValueError:
-                err(f"单价“{_text(raw_price)}”不是有效金额")
-        raw_qty = cell(row, "数量")
-        quantity = 1
-        if raw_qty is not None and _text(raw_qty) != "":
-            try:
-                quantity = int(Decimal(_text(raw_qty)))
-                if quantity < 1 or Decimal(_text(raw_qty)) != quantity:
-                    raise ValueError
-            except (InvalidOperation, ValueError):
-                quantity = None
-                err(f"数量“{_text(raw_qty)}”应为正整数")
-        kind_text = _text(cell(row, "管理方式"))
-        kind = None
-        if kind_text:
-            kind = next((v for word, v in KIND_WORDS.items() if kind_text.startswith(word)), None)
-            kind = kind or (kind_text if kind_text in HoldingKind.values else None)
-            if kind is None:
-                err(f"管理方式“{kind_text}”无效，应为 单件 或 批量")
-        elif quantity:
-            kind = HoldingKind.BULK if quantity > 1 else HoldingKind.INDIVIDUAL
-        if kind == HoldingKind.INDIVIDUAL and quantity and quantity != 1:
-            err(f"单件资产数量只能为 1（本行为 {quantity}），多件请填“批量”")
-        raw_date = cell(row, "购置日期")
-        purchase = None
-        if raw_date is None or _text(raw_date) == "":
-            err("购置日期不能为空")
-        else:
-            try:
-                purchase = parse_date(raw_date)
-                if purchase > datetime.date.today():
-                    err(f"购置日期“{purchase:%Y-%m-%d}”晚于今天")
-            except ValueError:
-                err(f"购置日期“{_text(raw_date)}”不是有效日期（如 2024-09-01）")
-        raw_warranty = cell(row, "保修截止")
-        warranty = None
-        if raw_warranty is not None and _text(raw_warranty):
-            try:
-                warranty = parse_date(raw_warranty)
-            except ValueError:
-                err(f"保修截止“{_text(raw_warranty)}”不是有效日期")
-        fund_text = _text(cell(row, "经费来源"))
-        funding = FundingSource.PUBLIC_FUNDS
-        if fund_text:
-            funding = res.funding.get(fund_text)
-            if funding is None:
-                err(f"经费来源“{fund_text}”无效")
-        room_text = _text(cell(row, "存放地点"))
-        building_text = _text(cell(row, "楼栋"))
-        room = None
-        if not room_text:
-            err("存放地点不能为空")
-        else:
-            full = f"{building_text} {room_text}" if building_text and not room_text.startswith(building_text) \
-                else room_text
-            room, message = res.room(full)
-            if message:
-                err(message)
-        custodian = None
-        person_text = _text(cell(row, "保管人"))
-        if person_text:
-            found = res.people.get(person_text, [])
-            if len(found) == 1:
-                custodian = found[0]
-            elif found:
-                err(f"保管人“{person_text}”在本校有重名，请在导入后再指定")
-            else:
-                err(f"保管人“{person_text}”不是本校教职工")
-        tag = _text(cell(row, "资产编号"))
-        if tag:
-            if len(tag) > 40:
-                err("资产编号不能超过 40 个字符")
-            elif tag in seen:
-                err(f"资产编号“{tag}”与第 {seen[tag]} 行重复")
-            elif tag in res.tags:
-                err(f"资产编号“{tag}”本校已有")
-            else:
-                seen[tag] = number
-        texts = {}
-        for header, fname, limit in (("规格型号", "model_spec", 100), ("品牌", "brand", 50), ("计量单位", "unit", 10),
-                                     ("供应商", "supplier", 100), ("发票号", "invoice_number", 50),
-                                     ("备注", "notes", 2000)):
-            value = _text(cell(row, header))
-            if len(value) > limit:
-                err(f"{header}不能超过 {limit} 个字")
-            texts[fname] = value
-        if errs:
-            for message in errs:
-                result.errors.append(f"第 {number} 行：{message}")
-            if len(result.errors) >= max_errors:
-                result.errors.append(f"错误超过 {max_errors} 条，其余未列出")
-                break
-            continue
-        capitalised = price >= threshold
-        years = category.depreciation_years
-        result.assets.append(Asset(
-            school=school, tag=tag, kind=kind, name=name, pinyin=res.initials(name), category=category,
-            unit_price=price, quantity=quantity, purchase_date=purchase, funding_source=funding,
-            warranty_end=warranty, room=room, custodian=custodian, status=status, capitalised=capitalised,
-            start_month=month_index(purchase), life_months=years * 12 if (years and capitalised) else None,
-            **{**texts, "unit": texts["unit"] or "台"},
-        ))
+        row = Row(number, cells_, columns)
+        if not _tally(result, row, _check(row, res, result, seen), max_errors):
+            break
     if not result.rows and not result.errors:
         result.errors.append("文件中没有数据行")
     elif not result.assets and not result.errors:

@@ -500,3 +500,43 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class ImportJob(SchoolOwned):
+    """An Excel import run in the background (core/importer.py): the uploaded file until the
+    worker has read it, how far the check has got, and the result the page shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "检查中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "未导入"
+
+    importer = models.CharField("导入器", max_length=200)  # the Importer's dotted path
+    file = models.FileField("文件", upload_to="imports/", blank=True)
+    filename = models.CharField("文件名", max_length=200)
+    by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="导入人")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    checked = models.PositiveIntegerField("已检查行数", default=0)
+    size = models.PositiveIntegerField("总行数", null=True, blank=True)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    imported = models.PositiveIntegerField("已导入行数", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)  # [[row, column, message], …]
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.finished:
+            return 100
+        return min(99, round(100 * self.checked / self.size)) if self.size else 0

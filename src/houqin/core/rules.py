@@ -88,6 +88,8 @@ RULES = {
     # the approval policy. Everyone may open the approvals he is concerned with.
     "core.approvalrequest": rule(EVERYONE),
     "core.attachment": rule(EVERYONE, add=EVERYONE, change=MANAGERS, delete=MANAGERS, attachments=False),
+    # An import's job is seen only through its importer's pages, by who may add that model.
+    "core.importjob": rule((), add=(), district=False, attachments=False),
     "core.notification": rule(EVERYONE, add=()),
     # Accounts and roles of the school; services.grant_role limits which roles each may grant.
     "core.membership": rule(MANAGERS, add=MANAGERS, change=(), delete=MANAGERS),

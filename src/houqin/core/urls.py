@@ -1,8 +1,10 @@
 from django.urls import path
 
 from . import models
+from .importers import PersonImporter
 from .views import auth, members, pages, places, school
 from .views.generic import crud_urls, export_path
+from .views.imports import import_urls
 
 app_name = "core"
 
@@ -40,6 +42,7 @@ urlpatterns = [
                edit_view=places.SchoolClassEditView, prefix="classes"),
     *crud_urls(models.Person, list_view=places.PersonListView, detail_view=places.PersonDetailView,
                edit_view=places.PersonEditView, prefix="people"),
+    *import_urls(PersonImporter, "people"),
     *crud_urls(models.Certificate, list_view=places.CertificateListView,
                detail_view=places.CertificateDetailView, edit_view=places.CertificateEditView,
                prefix="certificates"),

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from houqin.core import importer
 from houqin.core.api.base import SchoolScopedViewSetMixin
 from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
@@ -96,7 +97,6 @@ class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
     permission_classes = [ActionRolePermission]
     parser_classes = [MultiPartParser, JSONParser]  # JSON can only be refused, with the reason
     serializer_class = ImportUploadSerializer
-    max_bytes = 30 * 1024 * 1024
 
     @extend_schema(responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT})
     def create(self, request):
@@ -105,10 +105,9 @@ class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         upload = self.get_serializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        if file.size > self.max_bytes or not file.name.lower().endswith(".xlsx"):
-            return Response({"file": ["只能上传 30 MB 以内的 .xlsx 文件"]}, status=status.HTTP_400_BAD_REQUEST)
         commit = upload.validated_data["commit"]
         try:
+            importer.check_upload(file)  # size, .xlsx, zip bomb
             if commit:
                 result = excel.import_file(file, self.school, by=request.user)
             else:

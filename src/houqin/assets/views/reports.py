@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from houqin.core import importer
 from houqin.core.excel import table_workbook
 from houqin.core.models import Room
 from houqin.core.params import date_param
@@ -314,16 +315,14 @@ class ImportView(AssetReportView):
     action = ADD
     template_name = "assets/import.html"
     title = "资产导入"
-    max_bytes = 30 * 1024 * 1024
 
     def post(self, request, *args, **kwargs):
         upload = request.FILES.get("file")
         context = self.get_context_data()
-        if upload is None:
-            context["file_error"] = "请选择要导入的 Excel 文件（.xlsx）"
-            return self.render_to_response(context, status=400)
-        if upload.size > self.max_bytes or not upload.name.lower().endswith(".xlsx"):
-            context["file_error"] = "只能上传 30 MB 以内的 .xlsx 文件"
+        try:
+            importer.check_upload(upload)  # size, .xlsx, zip bomb
+        except importer.ImportFileError as error:
+            context["file_error"] = str(error)
             return self.render_to_response(context, status=400)
         token = uuid.uuid4().hex
         staged = _staging_dir() / f"{request.school.pk}-{token}.xlsx"

@@ -20,6 +20,7 @@ ROUTES = [
     ("rooms", views.RoomViewSet, None),
     ("classes", views.SchoolClassViewSet, None),
     ("people", views.PersonViewSet, None),
+    ("person-imports", views.PersonImportViewSet, "person-import"),
     ("certificates", views.CertificateViewSet, None),
     ("approvals", views.ApprovalViewSet, None),
     ("notifications", views.NotificationViewSet, None),

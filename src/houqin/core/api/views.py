@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from .. import approvals, filtersets, services
 from ..choices import ApprovalStatus
+from ..importers import PersonImporter
 from ..models import (
     ApprovalRequest,
     Building,
@@ -31,6 +32,7 @@ from ..rules import VIEW, can
 from ..tenancy import schools_for
 from . import serializers as s
 from .base import SchoolScopedReadOnlyViewSet, SchoolScopedViewSet
+from .imports import ImportViewSet
 
 # --- Authentication ----------------------------------------------------------
 
@@ -258,3 +260,7 @@ class NotificationViewSet(SchoolScopedReadOnlyViewSet):
     @action(detail=False, url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
+
+
+class PersonImportViewSet(ImportViewSet):
+    importer_class = PersonImporter

@@ -4,6 +4,7 @@ from . import views
 
 ROUTES = [
     ("suppliers", views.SupplierViewSet, None),
+    ("supplier-imports", views.SupplierImportViewSet, "supplier-import"),
     ("supplier-licences", views.LicenceViewSet, None),
     ("supplier-designations", views.DesignationViewSet, None),
     ("supplier-ratings", views.RatingViewSet, None),

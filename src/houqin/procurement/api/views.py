@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from houqin.assets.api.views import ActionRolePermission
 from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.imports import ImportViewSet
 from houqin.core.rules import CHANGE, VIEW
 
 from .. import services
@@ -22,6 +23,7 @@ from ..filtersets import (
     SupplierFilterSet,
     VoucherFilterSet,
 )
+from ..importers import SupplierImporter
 from ..models import (
     Acceptance,
     AcceptanceLine,
@@ -217,3 +219,7 @@ class VoucherViewSet(NoDeleteViewSet):
         data = self.input(s.SignInput)
         services.sign_voucher(voucher, by=request.user, decision=data["decision"], comment=data["comment"])
         return self.done(voucher)
+
+
+class SupplierImportViewSet(ImportViewSet):
+    importer_class = SupplierImporter

@@ -5,6 +5,7 @@ from . import reports, views
 ROUTES = [
     ("warehouses", views.WarehouseViewSet, None),
     ("stock-items", views.ItemViewSet, None),
+    ("stock-item-imports", views.ItemImportViewSet, "stock-item-import"),
     ("stock-balances", views.StockBalanceViewSet, None),
     ("stock-batches", views.BatchViewSet, None),
     ("stock-movements", views.MovementViewSet, None),

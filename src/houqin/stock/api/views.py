@@ -8,10 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.imports import ImportViewSet
 from houqin.core.api.permissions import RolePermission
 from houqin.core.rules import CHANGE, VIEW, can
 
 from .. import filtersets, services
+from ..importers import ItemImporter
 from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 from ..views.stock import with_stock
 from . import serializers as s
@@ -225,3 +227,7 @@ class StockCountViewSet(NoDeleteViewSet):
         self.input(s.EmptySerializer)
         services.cancel_count(count, by=request.user)
         return self.fresh(count)
+
+
+class ItemImportViewSet(ImportViewSet):
+    importer_class = ItemImporter

@@ -1,10 +1,13 @@
-"""`houqin serve`: the production application server (gunicorn) for houqin.wsgi.
+"""`houqin serve`: the production application server (gunicorn) for houqin.wsgi, and beside
+it the worker of the background tasks (django-tasks' `db_worker`: imports run there).
 
 Static files are served by WhiteNoise from STATIC_ROOT; `collectstatic` runs first when
 STATIC_ROOT has no manifest yet. Behind nginx, bind to 127.0.0.1 and proxy to it.
 """
 
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +50,12 @@ def ensure_static(stdout=None):
     return True
 
 
+def start_worker():
+    """The task worker as a child process (the queue is a table: no other server to run);
+    `--no-worker` when a separate service runs `houqin db_worker` instead."""
+    return subprocess.Popen([sys.executable, "-m", "django", "db_worker"])  # noqa: S603 - fixed arguments
+
+
 class Command(BaseCommand):
     help = "运行 gunicorn 应用服务器（访问日志输出到标准输出，静态文件由 WhiteNoise 提供）"
 
@@ -59,6 +68,8 @@ class Command(BaseCommand):
         parser.add_argument("--max-requests", type=int, default=0,
                             help="进程处理多少请求后重启（0 为不重启）")
         parser.add_argument("--no-access-log", action="store_true", help="不输出访问日志（压测时用）")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="不启动后台任务进程（另行运行 houqin db_worker 时）")
 
     def gunicorn_options(self, options):
         return {
@@ -79,4 +90,10 @@ class Command(BaseCommand):
         connections.close_all()  # nothing open is inherited by the forked workers
         self.stdout.write(f"Houqin 在 http://{options['bind']} 运行，{options['workers']} 个工作进程")
         self.stdout.flush()
-        HouqinServer(self.gunicorn_options(options)).run()
+        worker = None if options["no_worker"] else start_worker()
+        try:
+            HouqinServer(self.gunicorn_options(options)).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
