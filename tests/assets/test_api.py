@@ -431,6 +431,20 @@ def test_scrap_needs_the_principal_from_the_threshold(world, price, signers):
     assert (response.json()["state"], response.json()["disposal_proceeds"]) == ("disposed", "35.50")
 
 
+def test_actions_refuse_fields_they_do_not_take(world):
+    """An action's body takes its own fields only: a damage report with the liable person's
+    phone, which the action does not record, is refused and names it, and nothing is written."""
+    asset = asset_in(world)
+    keeper = api_client(world, Role.KEEPER)
+    response = keeper.post(f"{API}assets/{asset.pk}/report-damage/",
+                           {"description": "镜头摔坏", "liable_phone": "13800000000"}, format="json")
+    assert_error(response)
+    assert "liable_phone" in response.json()
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.IN_USE
+    assert_error(keeper.post(f"{API}assets/{asset.pk}/repair/", {"note": "送修", "vendor": "某维修部"}, format="json"))
+
+
 def test_scrap_is_refused_to_others_and_checks_input(world):
     asset = asset_in(world)
     assert_error(api_client(world, Role.TEACHER).post(f"{API}assets/{asset.pk}/scrap/", {"reason": "坏了"},

@@ -553,6 +553,21 @@ def test_every_operation_answers_bad_input_with_4xx(world):
 # --- approvals --------------------------------------------------------------------------
 
 
+def test_action_bodies_refuse_fields_they_do_not_take(world):
+    """Every action's body is an ActionInput: a field it does not take is refused and named,
+    not silently dropped, so a client that believes it sends something learns it does not."""
+    approval = purchase(world, "500.00")
+    director = api_client(world, Role.DIRECTOR)
+    response = director.post(f"{API}approvals/{approval.pk}/sign/", {"decision": "approve", "signature": "张三"},
+                             format="json")
+    assert_error(response)
+    assert "signature" in response.json()
+    assert not approval.signoffs.exists()
+    response = director.post(f"{API}notifications/read/", {"all": True}, format="json")
+    assert_error(response)
+    assert "all" in response.json()
+
+
 def test_inbox_lists_what_the_user_can_sign_and_sign_moves_it_on(world):
     approval = purchase(world, "1500.00")  # director, then principal
     elsewhere = purchase(world, "1500.00", school="c")

@@ -173,6 +173,23 @@ def post(client, path, body=None):
     return client.post(f"{API}{path}", body or {}, format="json")
 
 
+def test_actions_refuse_fields_they_do_not_take(world):
+    """A quote with a delivery date, which the action does not record, is refused and names
+    it; nothing is quoted."""
+    school = world.schools["a"]
+    buyer = api_client(world, Role.BUYER)
+    response = post(buyer, "purchase-requests/", {
+        "title": "采购复印纸", "reason": "期中考试", "budget_line": "公用经费",
+        "lines": [{"item": ItemFactory(school=school).pk, "quantity": "4", "unit": "箱", "unit_price": "250.00"}]})
+    assert response.status_code == 201, response.json()
+    request = PurchaseRequest.objects.get(pk=response.json()["id"])
+    response = post(buyer, f"purchase-requests/{request.pk}/quote/",
+                    {"supplier": f.supplier(school).pk, "amount": "990.00", "deliver_by": "2026-12-01"})
+    assert_error(response)
+    assert "deliver_by" in response.json()
+    assert not request.quotes.exists()
+
+
 def test_the_chain_through_the_api(world):
     school = world.schools["a"]
     buyer = api_client(world, Role.BUYER)

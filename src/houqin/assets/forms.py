@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
-from houqin.core.forms import SchoolForm, style
+from houqin.core.forms import SchoolForm, StyledForm
 from houqin.core.models import Person, Room
-from houqin.core.tenancy import scope
 
 from .choices import AssetStatus, DisposalMethod
 from .models import Asset
@@ -54,16 +53,10 @@ class AssetEditForm(SchoolForm):
 # --- action forms ------------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
-    """A plain form whose Room / Person dropdowns are narrowed to the school."""
+class ActionForm(StyledForm):
+    """An asset action's form: compact, its dropdowns narrowed to the school (StyledForm)."""
 
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.school = school
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = scope(field.queryset, school)
-        style(self, small=True)
+    small = True
 
 
 def _people():

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from .choices import CertificateKind, Employment, RoomKind
 from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
-from .tenancy import is_school_owned, scope
+from .narrowing import narrow_choices
 
 
 class YesNoFilter(filters.BooleanFilter):
@@ -25,11 +25,7 @@ class SchoolFilterSet(filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        school = getattr(request, "school", None)
-        for f in self.filters.values():
-            qs = getattr(f, "queryset", None)
-            if qs is not None and school is not None and is_school_owned(qs.model):
-                f.queryset = scope(qs, school)
+        narrow_choices(self.filters.values(), getattr(request, "school", None))
 
     @property
     def form(self):

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
-from .tenancy import scope
+from .narrowing import narrow_choices
 
 
 def style(form, small=False):
@@ -27,16 +27,19 @@ def style(form, small=False):
 
 
 class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
+    """A plain form (an action's, a page's): its dropdowns offer what the school may see."""
 
-
-class EmptyForm(forms.Form):
-    """The form of a step that asks nothing (submit, start, confirm): only the CSRF token."""
+    small = False
 
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.school = school
+        narrow_choices(self.fields.values(), school)
+        style(self, small=self.small)
+
+
+class EmptyForm(StyledForm):
+    """The form of a step that asks nothing (submit, start, confirm): only the CSRF token."""
 
 
 # --- a service's refusal, shown in Chinese ----------------------------------------------
@@ -93,11 +96,7 @@ class SchoolForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                related = field.queryset.model
-                if related is School or any(f.name == "school" for f in related._meta.fields):
-                    field.queryset = scope(field.queryset, school)
+        narrow_choices(self.fields.values(), school)
         if self.instance.pk and hasattr(self.instance, "updated_at"):
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
         style(self)
@@ -208,15 +207,15 @@ class GrantRoleForm(StyledForm):
     role = forms.ChoiceField(label="角色")
     password = forms.CharField(label="初始密码", required=False, widget=forms.PasswordInput,
                                help_text="仅新账号需要；已有账号保持原密码")
-    person = forms.ModelChoiceField(label="对应教职工", queryset=Person.objects.none(), required=False)
+    person = forms.ModelChoiceField(label="对应教职工", queryset=Person.objects.filter(user__isnull=True),
+                                    required=False)
 
-    def __init__(self, *args, school, roles, **kwargs):
+    def __init__(self, *args, roles, **kwargs):
         from .services import grantable_roles
 
         super().__init__(*args, **kwargs)
         allowed = grantable_roles(roles)
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
-        self.fields["person"].queryset = Person.objects.filter(school=school, user__isnull=True)
 
 
 class SignForm(StyledForm):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from houqin.core.forms import SchoolForm, StyledForm
 from houqin.core.models import Person
-from houqin.core.tenancy import scope
+from houqin.stock.models import Item, Warehouse
 
 from .choices import Category, RecordKind
 from .models import PreventivePlan, SpecialEquipment, WorkOrder
@@ -73,16 +73,17 @@ class WorkOrderEditForm(SchoolForm):
 
 
 class AssignForm(StyledForm):
-    worker = forms.ModelChoiceField(label="维修工", queryset=Person.objects.none(), required=False)
+    worker = forms.ModelChoiceField(label="维修工", queryset=Person.objects.filter(active=True), required=False)
     contractor = forms.CharField(label="或外包单位", max_length=100, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, school=school, **kwargs)
         from .services import workers
 
         qs = workers(school)
-        self.fields["worker"].queryset = qs if qs.exists() else scope(Person.objects.filter(active=True), school)
+        if qs.exists():  # else any active person of the school
+            self.fields["worker"].queryset = qs
 
     def clean(self):
         cleaned = super().clean()
@@ -99,28 +100,15 @@ class FinishForm(StyledForm):
                                          decimal_places=2, required=False)
     invoice_number = forms.CharField(label="发票号", max_length=50, required=False)
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label="原因", max_length=200)
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class PartForm(StyledForm):
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=None)
-    item = forms.ModelChoiceField(label="物品", queryset=None)
+    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.filter(active=True))
+    item = forms.ModelChoiceField(label="物品", queryset=Item.objects.filter(active=True))
     quantity = forms.DecimalField(label="数量", min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        from houqin.stock.models import Item, Warehouse
-
-        self.fields["warehouse"].queryset = scope(Warehouse.objects.filter(active=True), school)
-        self.fields["item"].queryset = scope(Item.objects.filter(active=True), school)
 
 
 class TaskForm(StyledForm):
@@ -182,7 +170,7 @@ class PreventivePlanForm(SchoolForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rooms"].queryset = scope(self.fields["rooms"].queryset, self.school).select_related("building")
+        self.fields["rooms"].queryset = self.fields["rooms"].queryset.select_related("building")
 
     def clean(self):
         from .choices import TargetKind
@@ -211,10 +199,6 @@ class SpecialEquipmentForm(SchoolForm):
         widgets = {"last_maintained_on": forms.DateInput(attrs={"type": "date"}),
                    "inspection_due_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["operators"].queryset = scope(self.fields["operators"].queryset, self.school)
-
 
 class RecordForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=RecordKind.choices, initial=RecordKind.MAINTENANCE)
@@ -224,6 +208,3 @@ class RecordForm(StyledForm):
                                          widget=forms.DateInput(attrs={"type": "date"}),
                                          help_text="年检时填写；留空为一年后")
     note = forms.CharField(label="情况", max_length=300, required=False)
-
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)

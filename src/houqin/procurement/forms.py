@@ -1,6 +1,6 @@
 """Forms of procurement: suppliers, licences, designations, requests with their lines, the
 order, acceptance and voucher forms (which call the services), and the small action forms.
-Every dropdown is narrowed to the active school (SchoolForm / scope)."""
+Every dropdown is narrowed to the active school (core.narrowing)."""
 
 from decimal import Decimal
 
@@ -11,9 +11,9 @@ from houqin.core.choices import Decision
 from houqin.core.forms import SchoolForm, StyledForm, style
 from houqin.core.models import Room
 from houqin.core.money import MONEY
-from houqin.core.tenancy import scope
+from houqin.core.narrowing import narrow_choices
 from houqin.stock.choices import ItemCategory
-from houqin.stock.models import Item, Warehouse
+from houqin.stock.models import Item
 
 from . import services
 from .choices import AcceptanceStatus, RequestStatus
@@ -79,8 +79,9 @@ class RequestLineForm(forms.ModelForm):
 
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = scope(Item.objects.filter(active=True), school)
-        self.fields["room"].queryset = scope(Room.objects.select_related("building"), school)
+        self.fields["item"].queryset = Item.objects.filter(active=True)
+        self.fields["room"].queryset = Room.objects.select_related("building")
+        narrow_choices(self.fields.values(), school)
         self.fields["unit"].required = False
         style(self, small=True)
 
@@ -101,13 +102,9 @@ def line_formset(school, data=None, instance=None, extra=3):
 
 
 class QuoteForm(StyledForm):
-    supplier = forms.ModelChoiceField(label="供应商", queryset=Supplier.objects.none())
+    supplier = forms.ModelChoiceField(label="供应商", queryset=Supplier.objects.all())
     amount = forms.DecimalField(label="报价金额(元)", **MONEY, min_value=Decimal("0"))
     note = forms.CharField(label="说明", max_length=200, required=False)
-
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = scope(Supplier.objects.all(), school)
 
 
 class ChooseForm(StyledForm):
@@ -115,13 +112,9 @@ class ChooseForm(StyledForm):
     reason = forms.CharField(label="未选最低价的理由", max_length=300, required=False)
     off_designation_reason = forms.CharField(label="非定点采购理由", max_length=300, required=False)
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class SubmitForm(StyledForm):
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    """Submitting asks nothing: the button is the form."""
 
 
 class OrderForm(SchoolForm):
@@ -175,9 +168,6 @@ class AcceptanceLineForm(StyledForm):
     batch_code = forms.CharField(label="批号", max_length=50, required=False)
     expires_on = forms.DateField(label="保质期至", required=False, widget=DATE)
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class VoucherForm(SchoolForm):
     """A reimbursement voucher (报销单) for an accepted delivery through services.create_voucher."""
@@ -218,17 +208,7 @@ class SignForm(StyledForm):
     decision = forms.ChoiceField(label="意见", choices=Decision.choices, initial=Decision.APPROVE)
     comment = forms.CharField(label="说明", max_length=300, required=False, help_text="不同意时须写明理由")
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class RateForm(StyledForm):
     score = forms.TypedChoiceField(label="评分", coerce=int, choices=[(i, f"{i}分") for i in range(5, 0, -1)])
     comment = forms.CharField(label="评价", max_length=300, required=False)
-
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-def warehouses(school):
-    return scope(Warehouse.objects.filter(active=True), school)

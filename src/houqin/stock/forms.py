@@ -1,25 +1,17 @@
 """Forms of the stock app. Dropdowns hold the active school's rows only (SchoolForm and
-`school_choices`); the services re-check everything inside their transaction."""
+StyledForm); the services re-check everything inside their transaction."""
 
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
-from houqin.core.forms import SchoolForm, StyledForm, style
-from houqin.core.tenancy import scope
+from houqin.core.forms import SchoolForm, StyledForm
 
 from .models import Item, Requisition, StockCount, Warehouse
 
 QTY = {"max_digits": 12, "decimal_places": 2}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def school_choices(form, school, **querysets):
-    """Narrow each named ModelChoiceField to the school's (active) rows."""
-    form.school = school
-    for name, queryset in querysets.items():
-        form.fields[name].queryset = scope(queryset, school)
 
 
 def _items():
@@ -49,8 +41,8 @@ class ItemForm(SchoolForm):
 class ReceiveForm(StyledForm):
     """Goods not bought through procurement (donations, returns from a closed office …)."""
 
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.none())
-    item = forms.ModelChoiceField(label="物品", queryset=Item.objects.none())
+    warehouse = forms.ModelChoiceField(label="仓库", queryset=_warehouses())
+    item = forms.ModelChoiceField(label="物品", queryset=_items())
     quantity = forms.DecimalField(label="数量", **QTY, min_value=Decimal("0.01"))
     unit_cost = forms.DecimalField(label="单价(元)", max_digits=14, decimal_places=4, min_value=Decimal("0"),
                                    help_text="捐赠物品按估价填写；无价值填 0")
@@ -59,10 +51,6 @@ class ReceiveForm(StyledForm):
     produced_on = forms.DateField(label="生产日期", required=False, widget=DATE)
     expires_on = forms.DateField(label="保质期至", required=False, widget=DATE, help_text="按批次管理的物品必填")
     note = forms.CharField(label="摘要（来源）", max_length=200, help_text="如：家长委员会捐赠")
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        school_choices(self, school, warehouse=_warehouses(), item=_items())
 
     def clean(self):
         cleaned = super().clean()
@@ -75,15 +63,11 @@ class ReceiveForm(StyledForm):
 
 
 class TransferForm(StyledForm):
-    source = forms.ModelChoiceField(label="调出仓库", queryset=Warehouse.objects.none())
-    target = forms.ModelChoiceField(label="调入仓库", queryset=Warehouse.objects.none())
-    item = forms.ModelChoiceField(label="物品", queryset=Item.objects.none())
+    source = forms.ModelChoiceField(label="调出仓库", queryset=_warehouses())
+    target = forms.ModelChoiceField(label="调入仓库", queryset=_warehouses())
+    item = forms.ModelChoiceField(label="物品", queryset=_items())
     quantity = forms.DecimalField(label="数量", **QTY, min_value=Decimal("0.01"))
     note = forms.CharField(label="摘要", max_length=200, required=False)
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        school_choices(self, school, source=_warehouses(), target=_warehouses(), item=_items())
 
     def clean(self):
         cleaned = super().clean()
@@ -94,9 +78,6 @@ class TransferForm(StyledForm):
 
 class ReverseForm(StyledForm):
     note = forms.CharField(label="冲销原因", max_length=200)
-
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 # --- requisitions (领用) ------------------------------------------------------------------
@@ -112,15 +93,12 @@ class RequisitionForm(SchoolForm):
         self.fields["warehouse"].queryset = self.fields["warehouse"].queryset.filter(active=True)
 
 
-class LineForm(forms.Form):
-    item = forms.ModelChoiceField(label="物品", queryset=Item.objects.none())
+class LineForm(StyledForm):
+    small = True
+
+    item = forms.ModelChoiceField(label="物品", queryset=_items().only("pk", "name", "spec", "unit"))
     quantity = forms.DecimalField(label="数量", **QTY, min_value=Decimal("0.01"))
     note = forms.CharField(label="备注", max_length=200, required=False)
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        school_choices(self, school, item=_items().only("pk", "name", "spec", "unit"))
-        style(self, small=True)
 
 
 class BaseLineFormSet(forms.BaseFormSet):
@@ -145,7 +123,7 @@ def line_formset(data=None, *, school, requisition=None):
                    for line in requisition.lines.all()]
     formset = LineFormSet(data, initial=initial, prefix="lines", form_kwargs={"school": school})
     # One query for the items of every row rather than one per row.
-    choices = list(forms.ModelChoiceField(queryset=scope(_items(), school)).choices)
+    choices = list(formset.empty_form.fields["item"].choices)
     for form in formset.forms:
         form.fields["item"].choices = choices
     return formset
@@ -155,29 +133,20 @@ class WaiveForm(StyledForm):
     line = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="免交理由", max_length=200)
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class CloseShortForm(StyledForm):
     reason = forms.CharField(label="结案原因", max_length=200, help_text="如：缺货，不再采购；已不需要")
 
-    def __init__(self, *args, school=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 # --- monthly counts (月度盘存) -----------------------------------------------------------
 
 
 class OpenCountForm(StyledForm):
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.none())
+    warehouse = forms.ModelChoiceField(label="仓库", queryset=_warehouses())
     month = forms.DateField(label="月份", widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
                             input_formats=["%Y-%m", "%Y-%m-%d"], initial=lambda: timezone.localdate().replace(day=1))
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        school_choices(self, school, warehouse=_warehouses())
 
 
 class CountNoteForm(SchoolForm):

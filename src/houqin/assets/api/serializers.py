@@ -1,11 +1,12 @@
 """Serializers of the assets API. Rows are created and changed through the domain services
 (assets/services.py); the small input serializers below only check what an action receives.
-Related fields accept the active school's rows only (SchoolScopedSerializer)."""
+Related fields accept the active school's rows only (SchoolScopedSerializer, ActionInput)."""
 
 from decimal import Decimal
 
 from rest_framework import serializers
 
+from houqin.core.api.base import ActionInput
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Building, Person, Room
 from houqin.core.money import MONEY
@@ -120,20 +121,7 @@ def _school_field(model, label, **kwargs):
     return serializers.PrimaryKeyRelatedField(label=label, queryset=model.objects.all(), **kwargs)
 
 
-class _Scoped(serializers.Serializer):
-    """Narrows related fields to the active school, like SchoolScopedSerializer."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        school = self.context.get("school")
-        for field in fields.values():
-            qs = getattr(field, "queryset", None)
-            if qs is not None:
-                field.queryset = scope(qs, school)
-        return fields
-
-
-class MoveSerializer(_Scoped):
+class MoveSerializer(ActionInput):
     room = _school_field(Room, "新地点", required=False, allow_null=True)
     custodian = _school_field(Person, "新保管人", required=False, allow_null=True)
     quantity = serializers.IntegerField(label="数量", min_value=1, required=False, allow_null=True,
@@ -146,12 +134,12 @@ class MoveSerializer(_Scoped):
         return attrs
 
 
-class SplitSerializer(serializers.Serializer):
+class SplitSerializer(ActionInput):
     quantity = serializers.IntegerField(label="拆出数量", min_value=1)
     note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
 
 
-class LendSerializer(_Scoped):
+class LendSerializer(ActionInput):
     borrower = _school_field(Person, "借用人")
     due_on = serializers.DateField(label="应还日期")
     quantity = serializers.IntegerField(label="数量", min_value=1, default=1)
@@ -159,7 +147,7 @@ class LendSerializer(_Scoped):
     note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
 
 
-class DamageSerializer(serializers.Serializer):
+class DamageSerializer(ActionInput):
     description = serializers.CharField(label="损坏情况", max_length=300)
     liable_name = serializers.CharField(label="责任人", max_length=50, required=False, allow_blank=True,
                                         default="", help_text="填写则生成赔偿记录")
@@ -172,39 +160,39 @@ class DamageSerializer(serializers.Serializer):
         return attrs
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(ActionInput):
     note = serializers.CharField(label="说明", max_length=300, required=False, allow_blank=True, default="")
 
 
-class LostSerializer(serializers.Serializer):
+class LostSerializer(ActionInput):
     note = serializers.CharField(label="丢失经过", max_length=300)
 
 
-class ScrapInputSerializer(serializers.Serializer):
+class ScrapInputSerializer(ActionInput):
     reason = serializers.CharField(label="报废原因", max_length=300)
     quantity = serializers.IntegerField(label="数量", min_value=1, required=False, allow_null=True,
                                         help_text="批量资产只报废一部分时填写；不填为全部")
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(ActionInput):
     condition = serializers.CharField(label="归还时状况", max_length=200, required=False, default="完好")
     damaged = serializers.BooleanField(label="归还时已损坏", required=False, default=False)
     returned_on = serializers.DateField(label="归还日期", required=False, allow_null=True, help_text="不填为今天")
 
 
-class SettleSerializer(serializers.Serializer):
+class SettleSerializer(ActionInput):
     paid = serializers.BooleanField(label="已赔偿", help_text="true 已赔偿；false 免赔（须写明理由）")
     note = serializers.CharField(label="办结说明", max_length=200, required=False, allow_blank=True, default="")
 
 
-class DisposeSerializer(serializers.Serializer):
+class DisposeSerializer(ActionInput):
     disposal_method = serializers.ChoiceField(label="处置方式", choices=DisposalMethod.choices)
     disposal_proceeds = serializers.DecimalField(label="处置收入(元)", **MONEY, min_value=Decimal("0"),
                                                  default=Decimal("0.00"))
     disposed_on = serializers.DateField(label="处置日期", required=False, allow_null=True, help_text="不填为今天")
 
 
-class CountSerializer(serializers.Serializer):
+class CountSerializer(ActionInput):
     counted = serializers.IntegerField(label="实盘数量", min_value=0)
     damaged = serializers.IntegerField(label="其中损坏", min_value=0, default=0)
     note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
@@ -215,13 +203,13 @@ class CountSerializer(serializers.Serializer):
         return attrs
 
 
-class SurplusSerializer(serializers.Serializer):
+class SurplusSerializer(ActionInput):
     description = serializers.CharField(label="盘盈物品", max_length=100)
     quantity = serializers.IntegerField(label="数量", min_value=1)
     note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
 
 
-class ScanSerializer(serializers.Serializer):
+class ScanSerializer(ActionInput):
     tag = serializers.CharField(label="资产编号", max_length=300, help_text="扫描标签得到的资产编号或标签网址")
 
     def validate_tag(self, value):
@@ -233,17 +221,6 @@ class ScanSerializer(serializers.Serializer):
         if not value or len(value) > 40:
             raise serializers.ValidationError("不是有效的资产编号")
         return value
-
-
-class EmptySerializer(serializers.Serializer):
-    """No input: the body, if any, must be an empty JSON object. Fields the action does not
-    take are refused, so a client that believes it is sending something learns it is not."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
-        return attrs
 
 
 # --- loans, compensations, scrapping ------------------------------------------------------

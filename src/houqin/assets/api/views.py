@@ -6,15 +6,14 @@ his own rooms' holdings (the rows the rules table declares for him), here as on 
 import django_filters
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import SchoolScopedReadOnlyViewSet, SchoolScopedViewSetMixin
-from houqin.core.api.permissions import RolePermission
+from houqin.core.api.base import ActionInput, NoDeleteViewSet, SchoolScopedReadOnlyViewSet, SchoolScopedViewSetMixin
 from houqin.core.filtersets import SchoolFilterSet
 from houqin.core.models import Room
-from houqin.core.rules import ADD, CHANGE, VIEW, can, visible
+from houqin.core.rules import ADD, CHANGE, VIEW, visible
 from houqin.core.tenancy import scope
 
 from .. import services
@@ -33,32 +32,9 @@ from ..models import (
 )
 from . import serializers as s
 
-# --- permissions ------------------------------------------------------------------------------
-
-
-class ActionRolePermission(RolePermission):
-    """RolePermission, plus `action_rules` on the viewset: {action name: (rule action, model)}
-    for the custom actions (借出 needs 'add' on loans, 盘点 'change' on stocktake lines …)."""
-
-    def has_permission(self, request, view):
-        rule = getattr(view, "action_rules", {}).get(getattr(view, "action", None))
-        if rule is None:
-            return super().has_permission(request, view)
-        if not (request.user and request.user.is_authenticated):
-            return False
-        rule_action, model = rule
-        return can(getattr(request, "roles", ()), rule_action, model)
-
 
 class AssetsViewSetMixin(SchoolScopedViewSetMixin):
-    permission_classes = [ActionRolePermission]
-    action_rules = {}
-
-    def input(self, serializer_class):
-        """Validate the action's body with its small input serializer."""
-        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return form.validated_data
+    pass
 
     def by(self):
         return self.request.user
@@ -66,11 +42,6 @@ class AssetsViewSetMixin(SchoolScopedViewSetMixin):
 
 class ReadOnlyViewSet(AssetsViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
-
-
-class NoDeleteViewSet(AssetsViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                      viewsets.ReadOnlyModelViewSet):
-    """List, detail, create and update; nothing is ever deleted (the books keep everything)."""
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -105,7 +76,7 @@ def _asset(pk):
                          "须通过相应操作办理（原值不变时可原样提交）。"),
     partial_update=extend_schema(summary="修改资产信息（部分）"),
 )
-class AssetViewSet(NoDeleteViewSet):
+class AssetViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     """The asset register (资产登记簿) of the active school, and the lifecycle operations on
     each holding: move (调拨), split (拆分), lend (借出), report damage (报损), repair (送修/修复),
     mark lost (丢失) and ask to scrap (申请报废)."""
@@ -231,7 +202,7 @@ class LoanViewSet(ReadOnlyViewSet):
         data = self.input(s.ReturnSerializer)
         services.return_loan(loan, by=self.by(), condition=data["condition"] or "完好", damaged=data["damaged"],
                              returned_on=data.get("returned_on"))
-        return Response(self.get_serializer(self.get_queryset().get(pk=loan.pk)).data)
+        return self.fresh(loan)
 
 
 @extend_schema_view(list=extend_schema(summary="损坏赔偿"), retrieve=extend_schema(summary="赔偿详情"))
@@ -252,7 +223,7 @@ class CompensationViewSet(ReadOnlyViewSet):
         compensation = self.get_object()
         data = self.input(s.SettleSerializer)
         services.settle_compensation(compensation, by=self.by(), paid=data["paid"], note=data["note"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=compensation.pk)).data)
+        return self.fresh(compensation)
 
 
 @extend_schema_view(list=extend_schema(summary="报废申请"), retrieve=extend_schema(summary="报废申请详情"))
@@ -281,7 +252,7 @@ class ScrapRequestViewSet(ReadOnlyViewSet):
         data = self.input(s.DisposeSerializer)
         services.dispose(scrap, by=self.by(), method=data["disposal_method"], proceeds=data["disposal_proceeds"],
                          disposed_on=data.get("disposed_on"))
-        return Response(self.get_serializer(self.get_queryset().get(pk=scrap.pk)).data)
+        return self.fresh(scrap)
 
 
 # --- stocktakes -------------------------------------------------------------------------------
@@ -318,7 +289,7 @@ class StocktakeLineFilterSet(SchoolFilterSet):
     update=extend_schema(summary="修改盘点名称"),
     partial_update=extend_schema(summary="修改盘点名称（部分）"),
 )
-class StocktakeViewSet(NoDeleteViewSet):
+class StocktakeViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     """Stocktakes (清查盘点): open one for some rooms, count (`scan` a label, or the lines'
     `count`), have each room signed, see the `progress`, and `close` it: the discrepancies go
     to approval before they change the register."""
@@ -341,7 +312,7 @@ class StocktakeViewSet(NoDeleteViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         stocktake = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         approval = services.close_stocktake(stocktake, by=self.by())
         stocktake = self.get_queryset().get(pk=stocktake.pk)
         context = self.get_serializer_context()
@@ -353,10 +324,9 @@ class StocktakeViewSet(NoDeleteViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         stocktake = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         services.cancel_stocktake(stocktake, by=self.by())
-        return Response(s.StocktakeSerializer(self.get_queryset().get(pk=stocktake.pk),
-                                              context=self.get_serializer_context()).data)
+        return self.fresh(stocktake)
 
     @extend_schema(summary="扫码盘点", description="扫描资产标签（编号或标签网址），该资产记为相符（按账面数量）。",
                    request=s.ScanSerializer, responses=s.StocktakeLineSerializer)
@@ -390,9 +360,9 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         room = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         services.sign_room(room, by=self.by(), roles=request.roles)
-        return Response(self.get_serializer(self.get_queryset().get(pk=room.pk)).data)
+        return self.fresh(room)
 
     @extend_schema(summary="登记盘盈", description="房间里有、账上没有的物品（如多出的椅子），记为盘盈。",
                    request=s.SurplusSerializer, responses={201: s.StocktakeLineSerializer})
@@ -426,4 +396,4 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
         line = self.get_object()
         data = self.input(s.CountSerializer)
         services.count_line(line, by=self.by(), counted=data["counted"], damaged=data["damaged"], note=data["note"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
+        return self.fresh(line)

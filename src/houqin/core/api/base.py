@@ -1,18 +1,24 @@
-"""API base classes: the same tenant scope and role rules as the pages."""
+"""API base classes: the same tenant scope and role rules as the pages, and the shapes every
+app's API takes (viewsets that never delete, action bodies checked by ActionInput)."""
 
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from ..narrowing import narrow_choices
 from ..rules import visible
-from ..tenancy import SchoolNotAllowed, activate, scope
+from ..tenancy import SchoolNotAllowed, activate
 
 
 class SchoolScopedViewSetMixin:
     """Activates the school (X-School header, else the user's first school) once DRF has
-    authenticated the user, and narrows every queryset to it. Another school's id is a 404."""
+    authenticated the user, and narrows every queryset to it. Another school's id is a 404.
+    Custom actions declare their rule in `action_rules` (see RolePermission), read their
+    body with `input()` and answer with `fresh()`."""
 
     select_related = ()
     prefetch_related = ()
+    action_rules = {}
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
@@ -40,6 +46,28 @@ class SchoolScopedViewSetMixin:
     def perform_create(self, serializer):
         serializer.save(school=self.school)
 
+    def fresh(self, obj, code=status.HTTP_200_OK):
+        """The row as it reads after an action, through the viewset's queryset and serializer."""
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
+
+    def input(self, serializer_class):
+        """The action's body, validated by its input serializer (an ActionInput)."""
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+
+class BodyFirstUpdateMixin:
+    """A malformed body (not a JSON object, a field of the wrong type, a row the user may not
+    see) is refused (400) before the row is looked up, whatever the id. Only the fields are
+    checked first, as they do not depend on the row; the checks across fields run with it.
+    Opt-in (maintenance): a body naming another school's rows would otherwise be a 400 where
+    the contract wants that school's id to look missing (404)."""
+
+    def update(self, request, *args, **kwargs):
+        self.get_serializer(data=request.data, partial=True).to_internal_value(request.data)
+        return super().update(request, *args, **kwargs)
+
 
 class SchoolScopedViewSet(SchoolScopedViewSetMixin, viewsets.ModelViewSet):
     pass
@@ -49,15 +77,33 @@ class SchoolScopedReadOnlyViewSet(SchoolScopedViewSetMixin, viewsets.ReadOnlyMod
     pass
 
 
-class SchoolScopedSerializer(serializers.ModelSerializer):
-    """Narrows every related field to the active school's rows, so an id of another school
-    is refused as 'does not exist'."""
+class NoDeleteViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      viewsets.ReadOnlyModelViewSet):
+    """List, detail, create and update; nothing is ever deleted (the books keep everything)."""
+
+
+class NarrowedChoicesMixin:
+    """Narrows every related field to the rows the user may see (the active school's), so an
+    id of another school is refused as 'does not exist'."""
 
     def get_fields(self):
         fields = super().get_fields()
-        school = self.context.get("school")
-        for field in fields.values():
-            qs = getattr(field, "queryset", None)
-            if qs is not None and any(f.name == "school" for f in qs.model._meta.fields):
-                field.queryset = scope(qs, school)
+        narrow_choices(fields.values(), self.context.get("school"))
         return fields
+
+
+class SchoolScopedSerializer(NarrowedChoicesMixin, serializers.ModelSerializer):
+    pass
+
+
+class ActionInput(NarrowedChoicesMixin, serializers.Serializer):
+    """The body of a custom action. Related fields accept the active school's rows only, and
+    fields the action does not take are refused, so a client that believes it is sending
+    something learns it is not. Used as it is, it is the body of an action that takes none."""
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
+        return attrs

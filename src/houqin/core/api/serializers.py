@@ -27,7 +27,7 @@ from ..models import (
     SignOff,
     Term,
 )
-from .base import SchoolScopedSerializer
+from .base import ActionInput, SchoolScopedSerializer
 
 # --- Authentication ----------------------------------------------------------
 
@@ -79,7 +79,8 @@ class SchoolOwnedSerializer(SchoolScopedSerializer):
         model = self.Meta.model
         candidate = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
-            setattr(candidate, name, value)
+            if not isinstance(self.fields.get(name), serializers.ManyRelatedField):  # m2m: no rows on a copy
+                setattr(candidate, name, value)
         if getattr(candidate, "school_id", None) is None and self.context.get("school") is not None:
             candidate.school = self.context["school"]
         try:
@@ -253,7 +254,7 @@ class ApprovalDetailSerializer(ApprovalSerializer):
         return self._signing(obj)[1]
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(ActionInput):
     decision = serializers.ChoiceField(label="意见", choices=Decision.choices)
     comment = serializers.CharField(label="说明", max_length=500, required=False, allow_blank=True,
                                     default="", help_text="不同意时必填")
@@ -275,7 +276,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is None
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(ActionInput):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
         help_text="要标为已读的通知编号；不填则全部标为已读",

@@ -209,9 +209,7 @@ class ApprovalViewSet(SchoolScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         approval = self.get_object()
-        form = s.SignSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        approvals.sign(approval, by=request.user, **form.validated_data)
+        approvals.sign(approval, by=request.user, **self.input(s.SignSerializer))
         signed = ApprovalRequest.objects.select_related(*self.select_related)
         approval = _with_signoffs(signed).get(pk=approval.pk)
         return Response(self.get_serializer(approval).data)
@@ -248,9 +246,7 @@ class NotificationViewSet(SchoolScopedReadOnlyViewSet):
     @extend_schema(summary="标为已读", request=s.MarkReadSerializer, responses=s.MarkReadResultSerializer)
     @action(detail=False, methods=["post"])
     def read(self, request):
-        form = s.MarkReadSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        ids = form.validated_data.get("ids")
+        ids = self.input(s.MarkReadSerializer).get("ids")
         mine = self.get_queryset()
         marked = services.mark_read(request.user, None if ids is None else mine.filter(pk__in=ids))
         unread = mine.filter(read_at__isnull=True).count()

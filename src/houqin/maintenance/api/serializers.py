@@ -7,10 +7,11 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from houqin.core.api.base import ActionInput
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Person
 from houqin.core.money import MONEY
-from houqin.core.tenancy import scope
+from houqin.stock.models import Item, Warehouse
 
 from ..choices import Category, RecordKind
 from ..models import (
@@ -23,35 +24,6 @@ from ..models import (
     WorkOrderPart,
 )
 from ..targets import TARGET_KEY, resolve, rows, summary
-
-
-class StrictInput(serializers.Serializer):
-    """An action's body: fields it does not take are refused rather than ignored."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
-        return attrs
-
-
-class ScopedManyMixin:
-    """Many-to-many fields (rooms, operators) narrowed to the active school like the others."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        school = self.context.get("school")
-        for field in fields.values():
-            child = getattr(field, "child_relation", None)
-            if child is not None and getattr(child, "queryset", None) is not None:
-                child.queryset = scope(child.queryset, school)
-        return fields
-
-    def validate(self, attrs):
-        many = {k: attrs.pop(k) for k in list(attrs) if isinstance(self.fields.get(k), serializers.ManyRelatedField)}
-        attrs = super().validate(attrs)  # checks the model's constraints on a copy: no m2m there
-        return {**attrs, **many}
-
 
 # --- work orders ---------------------------------------------------------------------------
 
@@ -88,8 +60,6 @@ class WorkOrderSerializer(SchoolOwnedSerializer):
         attrs = super().validate(attrs)
         if self.instance is not None and "asset" in attrs and attrs["asset"] != self.instance.asset:
             raise serializers.ValidationError({"asset": "报修后不能更换资产，请取消后重新报修"})
-        if self.instance is None and self.partial:  # a body checked before its row is looked up
-            return attrs
         room = attrs.get("room", getattr(self.instance, "room", None))
         place = attrs.get("place", getattr(self.instance, "place", ""))
         asset = attrs.get("asset", getattr(self.instance, "asset", None))
@@ -117,17 +87,12 @@ class WorkOrderPartSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(StrictInput):
+class AssignSerializer(ActionInput):
     worker = serializers.PrimaryKeyRelatedField(label="维修工", queryset=Person.objects.all(), required=False,
                                                 allow_null=True)
     contractor = serializers.CharField(label="外包单位", max_length=100, required=False, allow_blank=True,
                                        default="")
     note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True, default="")
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["worker"].queryset = scope(Person.objects.all(), self.context.get("school"))
-        return fields
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -136,11 +101,7 @@ class AssignSerializer(StrictInput):
         return attrs
 
 
-class EmptyInput(StrictInput):
-    pass
-
-
-class FinishSerializer(StrictInput):
+class FinishSerializer(ActionInput):
     work_done = serializers.CharField(label="维修情况", max_length=1000)
     labour_hours = serializers.DecimalField(label="用工(小时)", max_digits=6, decimal_places=1,
                                             min_value=Decimal("0"), default=Decimal("0"))
@@ -150,36 +111,22 @@ class FinishSerializer(StrictInput):
                                            default="")
 
 
-class ReasonSerializer(StrictInput):
+class ReasonSerializer(ActionInput):
     reason = serializers.CharField(label="原因", max_length=200)
 
 
-class PartInputSerializer(StrictInput):
-    warehouse = serializers.IntegerField(label="仓库")
-    item = serializers.IntegerField(label="物品")
+class PartInputSerializer(ActionInput):
+    warehouse = serializers.PrimaryKeyRelatedField(label="仓库", queryset=Warehouse.objects.all(),
+                                                   error_messages={"does_not_exist": "没有这个仓库"})
+    item = serializers.PrimaryKeyRelatedField(label="物品", queryset=Item.objects.all(),
+                                              error_messages={"does_not_exist": "没有这个物品"})
     quantity = serializers.DecimalField(label="数量", max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-
-    def validate(self, attrs):
-        from houqin.stock.models import Item, Warehouse
-
-        attrs = super().validate(attrs)
-        school = self.context.get("school")
-        warehouse = scope(Warehouse.objects.all(), school).filter(pk=attrs["warehouse"]).first()
-        item = scope(Item.objects.all(), school).filter(pk=attrs["item"]).first()
-        errors = {}
-        if warehouse is None:
-            errors["warehouse"] = "没有这个仓库"
-        if item is None:
-            errors["item"] = "没有这个物品"
-        if errors:
-            raise serializers.ValidationError(errors)
-        return {**attrs, "warehouse": warehouse, "item": item}
 
 
 # --- preventive ----------------------------------------------------------------------------
 
 
-class PreventivePlanSerializer(ScopedManyMixin, SchoolOwnedSerializer):
+class PreventivePlanSerializer(SchoolOwnedSerializer):
     class Meta:
         model = PreventivePlan
         fields = ["id", "school", "name", "recurrence", "weekday", "day_of_month", "summer_month", "target_kind",
@@ -255,7 +202,7 @@ class ResultSerializer(serializers.Serializer):
                                        default=Category.OTHER)
 
 
-class CompleteSerializer(StrictInput):
+class CompleteSerializer(ActionInput):
     results = ResultSerializer(many=True, label="检查结果",
                                help_text="每个对象的每个检查项目一条；未列出的视为正常；每个有问题（ok=false）的对象自动生成一张报修单")
 
@@ -263,7 +210,7 @@ class CompleteSerializer(StrictInput):
 # --- special equipment -----------------------------------------------------------------------
 
 
-class SpecialEquipmentSerializer(ScopedManyMixin, SchoolOwnedSerializer):
+class SpecialEquipmentSerializer(SchoolOwnedSerializer):
     maintenance_due_on = serializers.DateField(read_only=True, allow_null=True)
     maintenance_overdue = serializers.SerializerMethodField()
 
@@ -288,7 +235,7 @@ class MaintenanceRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecordInputSerializer(StrictInput):
+class RecordInputSerializer(ActionInput):
     kind = serializers.ChoiceField(label="类型", choices=RecordKind.choices, default=RecordKind.MAINTENANCE)
     done_on = serializers.DateField(label="日期", required=False, allow_null=True)
     contractor = serializers.CharField(label="实施单位", max_length=100, required=False, allow_blank=True, default="")

@@ -5,13 +5,18 @@ A non-manager sees only his own reports and the orders assigned to him, as on th
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import SchoolScopedViewSetMixin
-from houqin.core.api.permissions import RolePermission
-from houqin.core.rules import ADD, CHANGE, VIEW, can
+from houqin.core.api.base import (
+    ActionInput,
+    BodyFirstUpdateMixin,
+    NoDeleteViewSet,
+    SchoolScopedReadOnlyViewSet,
+    SchoolScopedViewSet,
+)
+from houqin.core.rules import ADD, CHANGE, VIEW
 from houqin.core.tenancy import scope
 
 from .. import services
@@ -33,41 +38,6 @@ from ..models import (
 from . import serializers as s
 
 
-class ActionRolePermission(RolePermission):
-    """RolePermission, plus `action_rules` on the viewset: {action name: (rule action, model)}."""
-
-    def has_permission(self, request, view):
-        rule = getattr(view, "action_rules", {}).get(getattr(view, "action", None))
-        if rule is None:
-            return super().has_permission(request, view)
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return can(getattr(request, "roles", ()), *rule)
-
-
-class Base(SchoolScopedViewSetMixin):
-    permission_classes = [ActionRolePermission]
-    action_rules = {}
-
-    def input(self, serializer_class):
-        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return form.validated_data
-
-
-class BodyFirstUpdateMixin:
-    """A malformed body is refused (400) before the row is looked up, whatever the id."""
-
-    def update(self, request, *args, **kwargs):
-        self.get_serializer(data=request.data, partial=True).is_valid(raise_exception=True)
-        return super().update(request, *args, **kwargs)
-
-
-class NoDeleteViewSet(Base, BodyFirstUpdateMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                      viewsets.ReadOnlyModelViewSet):
-    pass
-
-
 @extend_schema_view(
     list=extend_schema(summary="报修单",
                        description="总务主任、校长和勤办看到全部；其他人只看到自己报修的和派给自己的。"),
@@ -76,7 +46,7 @@ class NoDeleteViewSet(Base, BodyFirstUpdateMixin, mixins.CreateModelMixin, mixin
     update=extend_schema(summary="修改报修单（总务主任）"),
     partial_update=extend_schema(summary="修改报修单（部分）"),
 )
-class WorkOrderViewSet(NoDeleteViewSet):
+class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     """Work orders (报修单) and their steps: assign (派单), start, parts (领料), finish (完工),
     verify (报修人验收签字), reopen (返修), cancel (取消)."""
 
@@ -95,10 +65,6 @@ class WorkOrderViewSet(NoDeleteViewSet):
         services.report(order, by=self.request.user)
         serializer.instance = order
 
-    def _done(self, order, code=status.HTTP_200_OK):
-        order = self.get_queryset().get(pk=order.pk)
-        return Response(self.get_serializer(order).data, status=code)
-
     @extend_schema(summary="派单", request=s.AssignSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
@@ -106,15 +72,15 @@ class WorkOrderViewSet(NoDeleteViewSet):
         order = self.get_object()
         services.assign(order, by=request.user, worker=data.get("worker"), contractor=data["contractor"],
                         note=data["note"])
-        return self._done(order)
+        return self.fresh(order)
 
-    @extend_schema(summary="开始维修", request=s.EmptyInput, responses=s.WorkOrderSerializer)
+    @extend_schema(summary="开始维修", request=ActionInput, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        self.input(s.EmptyInput)
+        self.input(ActionInput)
         order = self.get_object()
         services.start(order, by=request.user)
-        return self._done(order)
+        return self.fresh(order)
 
     @extend_schema(summary="领用材料", description="从库房出库（按移动加权平均计价），记入本单材料费。",
                    request=s.PartInputSerializer, responses={201: s.WorkOrderPartSerializer(many=True)})
@@ -133,16 +99,16 @@ class WorkOrderViewSet(NoDeleteViewSet):
         data = self.input(s.FinishSerializer)
         order = self.get_object()
         services.finish(order, by=request.user, **data)
-        return self._done(order)
+        return self.fresh(order)
 
-    @extend_schema(summary="验收签字", description="报修人（或总务主任）验收。", request=s.EmptyInput,
+    @extend_schema(summary="验收签字", description="报修人（或总务主任）验收。", request=ActionInput,
                    responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        self.input(s.EmptyInput)
+        self.input(ActionInput)
         order = self.get_object()
         services.verify(order, by=request.user)
-        return self._done(order)
+        return self.fresh(order)
 
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -150,7 +116,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
         reason = self.input(s.ReasonSerializer)["reason"]
         order = self.get_object()
         services.reopen(order, by=request.user, reason=reason)
-        return self._done(order)
+        return self.fresh(order)
 
     @extend_schema(summary="取消", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -158,7 +124,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
         reason = self.input(s.ReasonSerializer)["reason"]
         order = self.get_object()
         services.cancel(order, by=request.user, reason=reason)
-        return self._done(order)
+        return self.fresh(order)
 
     @extend_schema(summary="办理记录", responses=s.WorkOrderEventSerializer(many=True), filters=False)
     @action(detail=True)
@@ -170,7 +136,7 @@ class WorkOrderViewSet(NoDeleteViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="预防性维护计划"), retrieve=extend_schema(summary="计划详情"))
-class PreventivePlanViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet):
+class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Preventive plans: recurrence, target and checklist; `houqin tick` makes their tasks."""
 
     queryset = PreventivePlan.objects.all()
@@ -180,18 +146,18 @@ class PreventivePlanViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet):
     prefetch_related = ("rooms",)
     action_rules = {"install_seeds": (ADD, PreventivePlan)}
 
-    @extend_schema(summary="载入常用检查计划", request=s.EmptyInput,
+    @extend_schema(summary="载入常用检查计划", request=ActionInput,
                    responses={201: s.PreventivePlanSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="install-seeds")
     def install_seeds(self, request):
-        self.input(s.EmptyInput)
+        self.input(ActionInput)
         created = services.install_seed_plans(self.school)
         return Response(s.PreventivePlanSerializer(created, many=True, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(summary="巡检任务"), retrieve=extend_schema(summary="巡检任务详情"))
-class PreventiveTaskViewSet(Base, viewsets.ReadOnlyModelViewSet):
+class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
     """The checks due (made by `houqin tick`); `complete` records the results."""
 
     queryset = PreventiveTask.objects.all()
@@ -218,11 +184,11 @@ class PreventiveTaskViewSet(Base, viewsets.ReadOnlyModelViewSet):
         data = self.input(s.CompleteSerializer)
         task = self.get_object()
         services.complete_task(task, by=request.user, results=data["results"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+        return self.fresh(task)
 
 
 @extend_schema_view(list=extend_schema(summary="特种设备"), retrieve=extend_schema(summary="特种设备详情"))
-class SpecialEquipmentViewSet(Base, BodyFirstUpdateMixin, viewsets.ModelViewSet):
+class SpecialEquipmentViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Special equipment (特种设备) and its maintenance / inspection records."""
 
     queryset = SpecialEquipment.objects.all()

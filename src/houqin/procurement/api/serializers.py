@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from houqin.core.api.base import SchoolScopedSerializer
+from houqin.core.api.base import ActionInput, SchoolScopedSerializer
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.choices import Decision
 from houqin.core.money import MONEY, capital_amount
@@ -130,28 +130,19 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
         return services.set_lines(instance, lines, by=self.context["request"].user)  # one save, one history row
 
 
-class QuoteInput(SchoolScopedSerializer):
+class QuoteInput(ActionInput, serializers.ModelSerializer):
     class Meta:
         model = Quote
         fields = ["supplier", "amount", "note"]
 
 
-class ChooseInput(serializers.Serializer):
+class ChooseInput(ActionInput):
     quote = serializers.IntegerField(label="报价编号")
     reason = serializers.CharField(label="未选最低价的理由", max_length=300, required=False, allow_blank=True,
                                    default="")
     off_designation_reason = serializers.CharField(
         label="非定点采购理由", max_length=300, required=False, allow_blank=True, default="",
         help_text="所选供应商不是该类别的定点供应商时必填（也可事先写在申请上）")
-
-
-class EmptyInput(serializers.Serializer):
-    """An action without a body; anything sent is refused rather than silently ignored."""
-
-    def validate(self, attrs):
-        if self.initial_data:
-            raise serializers.ValidationError("此操作不需要请求内容，请发送空的 JSON 对象 {}")
-        return attrs
 
 
 # --- orders --------------------------------------------------------------------------------
@@ -186,7 +177,7 @@ class PurchaseOrderSerializer(SchoolOwnedSerializer):
                                     deliver_by=data.get("deliver_by"), notes=data.get("notes", ""))
 
 
-class RateInput(serializers.Serializer):
+class RateInput(ActionInput):
     score = serializers.IntegerField(label="评分", min_value=1, max_value=5)
     comment = serializers.CharField(label="评价", max_length=300, required=False, allow_blank=True, default="")
 
@@ -230,7 +221,7 @@ class AcceptanceSerializer(SchoolOwnedSerializer):
                                          invoice_number=data.get("invoice_number", ""), note=data.get("note", ""))
 
 
-class LineInput(serializers.Serializer):
+class LineInput(ActionInput):
     line = serializers.IntegerField(label="验收明细编号")
     accepted = serializers.DecimalField(label="合格数量", **QTY, min_value=Decimal("0"))
     rejected = serializers.DecimalField(label="不合格数量", **QTY, min_value=Decimal("0"), default=Decimal("0"))
@@ -241,7 +232,7 @@ class LineInput(serializers.Serializer):
     expires_on = serializers.DateField(label="保质期至", required=False, allow_null=True, default=None)
 
 
-class SignInput(serializers.Serializer):
+class SignInput(ActionInput):
     decision = serializers.ChoiceField(label="意见", choices=Decision.choices)
     comment = serializers.CharField(label="说明", max_length=300, required=False, allow_blank=True, default="")
 

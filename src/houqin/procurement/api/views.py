@@ -5,12 +5,11 @@ actions (quote, choose, submit, rate, record a line, sign) are POST endpoints.""
 from django.db.models import Avg
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.assets.api.views import ActionRolePermission
-from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.base import ActionInput, NoDeleteViewSet, SchoolScopedReadOnlyViewSet, SchoolScopedViewSet
 from houqin.core.api.imports import ImportViewSet
 from houqin.core.rules import CHANGE, VIEW
 
@@ -39,28 +38,6 @@ from ..models import (
 from . import serializers as s
 
 
-class Base(SchoolScopedViewSetMixin):
-    permission_classes = [ActionRolePermission]
-    action_rules = {}
-
-    def input(self, serializer_class):
-        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return form.validated_data
-
-    def done(self, obj, code=status.HTTP_200_OK):
-        obj = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(obj).data, status=code)
-
-
-class NoDeleteViewSet(Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """List, detail, create and update; documents are never deleted."""
-
-
-class CrudViewSet(Base, viewsets.ModelViewSet):
-    pass
-
-
 @extend_schema(tags=["采购"])
 class SupplierViewSet(NoDeleteViewSet):
     """Suppliers (供应商) with admission status, categories and average rating."""
@@ -74,7 +51,7 @@ class SupplierViewSet(NoDeleteViewSet):
 
 
 @extend_schema(tags=["采购"])
-class LicenceViewSet(CrudViewSet):
+class LicenceViewSet(SchoolScopedViewSet):
     """Supplier licences (营业执照、食品经营许可证) with their expiry (索证)."""
 
     queryset = Licence.objects.all()
@@ -83,7 +60,7 @@ class LicenceViewSet(CrudViewSet):
 
 
 @extend_schema(tags=["采购"])
-class DesignationViewSet(CrudViewSet):
+class DesignationViewSet(SchoolScopedViewSet):
     """Designated suppliers per category (定点)."""
 
     queryset = Designation.objects.all()
@@ -91,7 +68,7 @@ class DesignationViewSet(CrudViewSet):
 
 
 @extend_schema(tags=["采购"])
-class RatingViewSet(Base, viewsets.ReadOnlyModelViewSet):
+class RatingViewSet(SchoolScopedReadOnlyViewSet):
     """Ratings of suppliers after each accepted delivery (given by POST purchase-orders/{id}/rate/)."""
 
     queryset = Rating.objects.all()
@@ -119,7 +96,7 @@ class PurchaseRequestViewSet(NoDeleteViewSet):
         data = self.input(s.QuoteInput)
         services.add_quote(obj, by=request.user, supplier=data["supplier"], amount=data["amount"],
                            note=data.get("note", ""))
-        return self.done(obj, status.HTTP_201_CREATED)
+        return self.fresh(obj, status.HTTP_201_CREATED)
 
     @extend_schema(summary="选定报价", description="不是最低价时须写明理由；不是定点供应商时须写明非定点采购理由。",
                    request=s.ChooseInput,
@@ -131,15 +108,15 @@ class PurchaseRequestViewSet(NoDeleteViewSet):
         quote = get_object_or_404(Quote, pk=data["quote"], request=obj)
         services.choose_quote(obj, by=request.user, quote=quote, reason=data["reason"],
                               off_designation_reason=data["off_designation_reason"])
-        return self.done(obj)
+        return self.fresh(obj)
 
-    @extend_schema(summary="提交审批", request=s.EmptyInput, responses=s.PurchaseRequestSerializer)
+    @extend_schema(summary="提交审批", request=ActionInput, responses=s.PurchaseRequestSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         obj = self.get_object()
-        self.input(s.EmptyInput)
+        self.input(ActionInput)
         services.submit(obj, by=request.user)
-        return self.done(obj)
+        return self.fresh(obj)
 
 
 @extend_schema(tags=["采购"])
@@ -181,15 +158,15 @@ class AcceptanceViewSet(NoDeleteViewSet):
         data = self.input(s.LineInput)
         line = get_object_or_404(AcceptanceLine, pk=data.pop("line"), acceptance=acceptance)
         services.record_line(line, by=request.user, **data)
-        return self.done(acceptance)
+        return self.fresh(acceptance)
 
-    @extend_schema(summary="提交验收签字", request=s.EmptyInput, responses=s.AcceptanceSerializer)
+    @extend_schema(summary="提交验收签字", request=ActionInput, responses=s.AcceptanceSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         acceptance = self.get_object()
-        self.input(s.EmptyInput)
+        self.input(ActionInput)
         services.submit_acceptance(acceptance, by=request.user)
-        return self.done(acceptance)
+        return self.fresh(acceptance)
 
     @extend_schema(summary="验收签字", description="须两人签字，采购员不能签。", request=s.SignInput,
                    responses=s.AcceptanceSerializer)
@@ -198,7 +175,7 @@ class AcceptanceViewSet(NoDeleteViewSet):
         acceptance = self.get_object()
         data = self.input(s.SignInput)
         services.sign_acceptance(acceptance, by=request.user, decision=data["decision"], comment=data["comment"])
-        return self.done(acceptance)
+        return self.fresh(acceptance)
 
 
 @extend_schema(tags=["采购"])
@@ -218,7 +195,7 @@ class VoucherViewSet(NoDeleteViewSet):
         voucher = self.get_object()
         data = self.input(s.SignInput)
         services.sign_voucher(voucher, by=request.user, decision=data["decision"], comment=data["comment"])
-        return self.done(voucher)
+        return self.fresh(voucher)
 
 
 class SupplierImportViewSet(ImportViewSet):

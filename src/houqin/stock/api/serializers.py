@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from houqin.core.api.base import SchoolScopedSerializer
+from houqin.core.api.base import ActionInput, SchoolScopedSerializer
 from houqin.core.api.serializers import SchoolOwnedSerializer
 
 from .. import services
@@ -25,22 +25,6 @@ from ..models import (
 )
 
 QTY = {"max_digits": 12, "decimal_places": 2}
-
-
-class StrictSerializer(serializers.Serializer):
-    """An action's input: fields it does not take are refused, so a client that believes it
-    is sending something learns it is not."""
-
-    def validate(self, attrs):
-        data = self.initial_data
-        unknown = sorted(set(data) - set(self.fields)) if hasattr(data, "keys") else []
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(unknown, "此操作不接受该字段"))
-        return attrs
-
-
-class EmptySerializer(StrictSerializer):
-    pass
 
 
 class WarehouseSerializer(SchoolOwnedSerializer):
@@ -98,7 +82,7 @@ class MovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReverseSerializer(StrictSerializer):
+class ReverseSerializer(ActionInput):
     note = serializers.CharField(max_length=200, help_text="冲销原因")
 
 
@@ -174,15 +158,15 @@ class IssueLineSerializer(serializers.Serializer):
                                             help_text="本次交回旧物数量（以旧换新）")
 
 
-class IssueSerializer(StrictSerializer):
+class IssueSerializer(ActionInput):
     lines = IssueLineSerializer(many=True, allow_empty=False)
 
 
-class CloseShortSerializer(StrictSerializer):
+class CloseShortSerializer(ActionInput):
     reason = serializers.CharField(max_length=200, help_text="结案原因（剩余物品不再发放：缺货、不再需要……）")
 
 
-class WaiveSerializer(StrictSerializer):
+class WaiveSerializer(ActionInput):
     line = serializers.IntegerField(min_value=1, help_text="领用明细 id")
     reason = serializers.CharField(max_length=200, help_text="免交旧物理由")
 
@@ -244,5 +228,5 @@ class CountEntrySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="差异原因")
 
 
-class CountLinesSerializer(StrictSerializer):
+class CountLinesSerializer(ActionInput):
     lines = CountEntrySerializer(many=True, allow_empty=False)

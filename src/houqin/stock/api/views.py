@@ -3,13 +3,17 @@ who may do what from the rules table (stock/rules.py), every change from the ser
 requester sees only his own requisitions (the rows stock/rules.py declares), here as on the pages."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.base import (
+    ActionInput,
+    NoDeleteViewSet,
+    SchoolScopedReadOnlyViewSet,
+    SchoolScopedViewSet,
+)
 from houqin.core.api.imports import ImportViewSet
-from houqin.core.api.permissions import RolePermission
 from houqin.core.rules import CHANGE, VIEW, can
 
 from .. import filtersets, services
@@ -19,42 +23,7 @@ from ..views.stock import with_stock
 from . import serializers as s
 
 
-class ActionRolePermission(RolePermission):
-    """RolePermission, plus `action_rules` {action: (rule action, model)} for custom actions;
-    the services then check the person (the requester, the keeper, the director)."""
-
-    def has_permission(self, request, view):
-        rule = getattr(view, "action_rules", {}).get(getattr(view, "action", None))
-        if rule is None:
-            return super().has_permission(request, view)
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return can(getattr(request, "roles", ()), *rule)
-
-
-class StockViewSetMixin(SchoolScopedViewSetMixin):
-    permission_classes = [ActionRolePermission]
-    action_rules = {}
-
-    def input(self, serializer_class):
-        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return form.validated_data
-
-    def fresh(self, obj, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
-
-
-class ReadOnlyViewSet(StockViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    pass
-
-
-class NoDeleteViewSet(StockViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                      viewsets.ReadOnlyModelViewSet):
-    pass
-
-
-class WarehouseViewSet(StockViewSetMixin, viewsets.ModelViewSet):
+class WarehouseViewSet(SchoolScopedViewSet):
     """Warehouses of the school (总务仓库、食堂仓库 …)."""
 
     queryset = Warehouse.objects.all()
@@ -73,7 +42,7 @@ class ItemViewSet(NoDeleteViewSet):
         return with_stock(super().get_queryset()).order_by("code")
 
 
-class StockBalanceViewSet(ReadOnlyViewSet):
+class StockBalanceViewSet(SchoolScopedReadOnlyViewSet):
     """Balances per warehouse and item with the moving-average cost (read-only)."""
 
     queryset = StockBalance.objects.all()
@@ -82,7 +51,7 @@ class StockBalanceViewSet(ReadOnlyViewSet):
     select_related = ("warehouse", "item")
 
 
-class BatchViewSet(ReadOnlyViewSet):
+class BatchViewSet(SchoolScopedReadOnlyViewSet):
     """Food batches with expiry (read-only)."""
 
     queryset = Batch.objects.all()
@@ -91,7 +60,7 @@ class BatchViewSet(ReadOnlyViewSet):
     select_related = ("item",)
 
 
-class MovementViewSet(ReadOnlyViewSet):
+class MovementViewSet(SchoolScopedReadOnlyViewSet):
     """The movement ledger (材料账), append-only; a keeper cancels a wrong entry with `reverse`."""
 
     queryset = Movement.objects.all()
@@ -123,11 +92,11 @@ class RequisitionViewSet(NoDeleteViewSet):
     action_rules = dict.fromkeys(("submit", "issue", "confirm", "cancel", "waive_old", "close_short"),
                                  (VIEW, Requisition))
 
-    @extend_schema(summary="提交审批", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @extend_schema(summary="提交审批", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         requisition = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         return self.fresh(services.submit_requisition(requisition, by=request.user))
 
     @extend_schema(summary="发放", request=s.IssueSerializer, responses=s.RequisitionSerializer)
@@ -160,18 +129,18 @@ class RequisitionViewSet(NoDeleteViewSet):
         data = self.input(s.CloseShortSerializer)
         return self.fresh(services.close_short(requisition, by=request.user, reason=data["reason"]))
 
-    @extend_schema(summary="签收", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @extend_schema(summary="签收", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         requisition = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         return self.fresh(services.confirm_receipt(requisition, by=request.user))
 
-    @extend_schema(summary="取消", request=s.EmptySerializer, responses=s.RequisitionSerializer)
+    @extend_schema(summary="取消", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         requisition = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         return self.fresh(services.cancel_requisition(requisition, by=request.user))
 
 
@@ -212,19 +181,19 @@ class StockCountViewSet(NoDeleteViewSet):
                                     note=row.get("note"))
         return Response(s.StockCountLineSerializer(count.lines.select_related("item", "batch"), many=True).data)
 
-    @extend_schema(summary="提交盘存", request=s.EmptySerializer, responses=s.StockCountSerializer)
+    @extend_schema(summary="提交盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         count = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         services.submit_count(count, by=request.user)
         return self.fresh(count)
 
-    @extend_schema(summary="取消盘存", request=s.EmptySerializer, responses=s.StockCountSerializer)
+    @extend_schema(summary="取消盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         count = self.get_object()
-        self.input(s.EmptySerializer)
+        self.input(ActionInput)
         services.cancel_count(count, by=request.user)
         return self.fresh(count)
 
