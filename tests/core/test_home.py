@@ -71,3 +71,18 @@ def test_user_without_school_gets_a_clear_refusal(db):
     assert client.get(reverse("core:home")).status_code == 200
     response = client.get(reverse("core:room_list"))
     assert response.status_code == 403 and "还没有加入任何学校" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_sidebar_link_opens_for_the_role_that_sees_it(world, role):
+    """A menu item a role is shown must not answer 403 无权访问 (an import page shown to a
+    role that may only read the list did)."""
+    import re
+
+    client = world.client(role)
+    home = client.get(reverse("core:home")).content.decode()
+    nav = home[home.index('class="nav-link'):]
+    links = sorted(set(re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav)))
+    assert links, "the sidebar shows nothing"
+    refused = [url for url in links if client.get(url).status_code != 200]
+    assert not refused, refused

@@ -10,6 +10,6 @@ ITEMS = [
     Item(_("损坏赔偿"), "assets:compensation_list", "assets.compensation", "cash-coin"),
     Item(_("报废"), "assets:scraprequest_list", "assets.scraprequest", "trash3"),
     Item(_("总帐"), "assets:report_ledger", "assets.asset", "journal-text"),
-    Item(_("资产导入"), "assets:asset_import", "assets.asset", "file-earmark-arrow-up"),
+    Item(_("资产导入"), "assets:asset_import", "assets.asset", "file-earmark-arrow-up", action="add"),
     Item(_("盘点"), "assets:stocktake_list", "assets.stocktake", "clipboard-check"),
 ]

@@ -32,7 +32,7 @@ SECTIONS: dict[str, tuple[str, list[Item]]] = {
         Item(_("房间"), "core:room_list", "core.room", "door-open"),
         Item(_("班级"), "core:schoolclass_list", "core.schoolclass", "people"),
         Item(_("教职工"), "core:person_list", "core.person", "person-vcard"),
-        Item(_("教职工导入"), "core:person_import", "core.person", "upload"),
+        Item(_("教职工导入"), "core:person_import", "core.person", "upload", action="add"),
         Item(_("证件"), "core:certificate_list", "core.certificate", "card-checklist"),
         Item(_("账号与角色"), "core:membership_list", "core.membership", "person-lock"),
     ]),

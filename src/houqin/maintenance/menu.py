@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from houqin.core.menu import Item
 
 ITEMS = [
-    Item(_("报修"), "maintenance:workorder_add", "maintenance.workorder", "tools"),
+    Item(_("报修"), "maintenance:workorder_add", "maintenance.workorder", "tools", "add"),
     Item(_("报修单"), "maintenance:workorder_list", "maintenance.workorder", "wrench"),
     Item(_("派单看板"), "maintenance:board", "maintenance.workorder", "kanban", "oversee"),
     Item(_("我的维修"), "maintenance:my_jobs", "maintenance.workorder", "phone", "take"),

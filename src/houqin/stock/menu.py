@@ -9,7 +9,7 @@ ITEMS = [
     Item(_("库存"), "stock:stockbalance_list", "stock.stockbalance", "boxes"),
     Item(_("出入库流水"), "stock:movement_list", "stock.movement", "journal-text"),
     Item(_("物品"), "stock:item_list", "stock.item", "tag"),
-    Item(_("物品导入"), "stock:item_import", "stock.item", "upload"),
+    Item(_("物品导入"), "stock:item_import", "stock.item", "upload", action="add"),
     Item(_("食品批次"), "stock:batch_list", "stock.batch", "calendar2-x"),
     Item(_("月度盘存"), "stock:stockcount_list", "stock.stockcount", "clipboard-data"),
     Item(_("仓库"), "stock:warehouse_list", "stock.warehouse", "house-door"),
