@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from houqin.core import importer
 from houqin.core.api.base import SchoolScopedViewSetMixin
+from houqin.core.api.imports import ImportUploadSerializer
 from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
 
@@ -80,11 +81,6 @@ class AssetReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         report = reports.quarterly_report(self.school, year, quarter, assets=self.assets(),
                                           narrow=own_rooms_only(self.request.roles))
         return Response(exact({"year": year, "quarter": quarter, **report}))
-
-
-class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="资产台帐 Excel 文件（.xlsx，可用导入模板或本系统导出的清单）")
-    commit = serializers.BooleanField(default=False, help_text="检查全部通过后直接写入；否则只检查")
 
 
 class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
