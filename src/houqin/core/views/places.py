@@ -1,6 +1,7 @@
 """Pages of places (campus, building, room, class) and people (staff register, certificates)."""
 
 from .. import filtersets, forms, models
+from ..columns import Column
 from .generic import ObjectDetailView, ObjectEditView, ObjectListView
 
 
@@ -107,7 +108,7 @@ class PersonEditView(ObjectEditView):
 class CertificateListView(ObjectListView):
     model = models.Certificate
     filterset_class = filtersets.CertificateFilterSet
-    columns = ("person", "kind", "number", "expires_on", "state_badge")
+    columns = ("person", "kind", "number", "expires_on", Column("状态", "state_badge"))
     select_related = ("person",)
 
 

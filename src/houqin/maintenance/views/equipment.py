@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from houqin.core.choices import CertificateKind
+from houqin.core.columns import DATE, Column
 from houqin.core.models import Certificate
 from houqin.core.rules import ADD, can
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, SchoolScopedMixin, crud_urls
@@ -20,8 +21,8 @@ from ..models import MaintenanceRecord, SpecialEquipment
 class EquipmentListView(ObjectListView):
     model = SpecialEquipment
     filterset_class = filtersets.SpecialEquipmentFilterSet
-    columns = ("name", "kind", "room", "contractor", "last_maintained_on", "maintenance_due_on",
-               "inspection_due_on", "active")
+    columns = ("name", "kind", "room", "contractor", "last_maintained_on",
+               Column("下次维保", "maintenance_due_on", DATE),               "inspection_due_on", "active")
     select_related = ("room__building",)
 
 

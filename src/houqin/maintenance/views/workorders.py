@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from houqin.core.columns import Column
 from houqin.core.forms import EmptyForm
 from houqin.core.rules import ADD, VIEW, can, may, visible
 from houqin.core.tenancy import scope
@@ -34,7 +35,8 @@ ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school__maint
 class WorkOrderListView(ObjectListView):
     model = WorkOrder
     filterset_class = filtersets.WorkOrderFilterSet
-    columns = ("number", "category", "where", "urgency", "status", "reporter", "assignee", "reported_at")
+    columns = ("number", "category", Column("地点", "where"), "urgency", "status", "reporter",
+               Column("维修人", "assignee"), "reported_at")
     select_related = ORDER_RELATED
     template_name = "maintenance/workorder_list.html"
 

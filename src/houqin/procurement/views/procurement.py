@@ -62,7 +62,8 @@ def person(attr):
 class SupplierListView(ObjectListView):
     model = Supplier
     filterset_class = filtersets.SupplierFilterSet
-    columns = ("name", "admission", "food", "category_labels", "contact", "phone", "rating")
+    columns = ("name", "admission", "food", Column("供应类别", "category_labels"), "contact", "phone",
+               Column("平均评分", "rating", "number"))
     export_columns = (
         Column("供应商名称", "name", width=24), Column("统一社会信用代码", "credit_code", width=22),
         Column("准入状态", "admission"), Column("食品供应商", "food"),

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
+from houqin.core.columns import BOOL, NUMBER, Column
 from houqin.core.forms import EmptyForm, service_errors
 from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, VIEW, can, may
@@ -81,18 +82,13 @@ def with_stock(queryset):
 class ItemListView(ObjectListView):
     model = Item
     filterset_class = filtersets.ItemFilterSet
-    columns = ("code", "name", "spec", "unit", "category", "kind", "on_hand", "reorder_level", "low", "old_for_new")
+    columns = ("code", "name", "spec", "unit", "category", "kind", Column("库存合计", "on_hand", NUMBER),
+               "reorder_level", Column("库存不足", "low", BOOL), "old_for_new")
 
     def get_queryset(self):
         qs = with_stock(super(ObjectListView, self).get_queryset()).order_by("code")
         self.filterset = filtersets.ItemFilterSet(self.request.GET or None, queryset=qs, request=self.request)
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        labels = {"on_hand": "库存合计", "low": "库存不足"}
-        context["headers"] = [labels.get(c, h) for c, h in zip(self.columns, context["headers"], strict=True)]
-        return context
 
 
 class ItemDetailView(ObjectDetailView):
@@ -118,13 +114,12 @@ class ItemEditView(ObjectEditView):
 class StockBalanceListView(ObjectListView):
     model = StockBalance
     filterset_class = filtersets.StockBalanceFilterSet
-    columns = ("item", "warehouse", "quantity", "unit_cost", "value")
+    columns = ("item", "warehouse", "quantity", Column("平均单价(元)", "unit_cost", NUMBER), "value")
     select_related = ("item", "warehouse")
     template_name = "stock/stockbalance_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["headers"][3] = "平均单价(元)"
         context["total_value"] = self.object_list.aggregate(total=Sum("value"))["total"] or Decimal("0.00")
         context["keeper"] = can(self.request.roles, "post", Movement)
         return context
@@ -156,8 +151,8 @@ class BatchDetailView(ObjectDetailView):
 class MovementListView(ObjectListView):
     model = Movement
     filterset_class = filtersets.MovementFilterSet
-    columns = ("id", "occurred_on", "warehouse", "item", "kind", "quantity", "amount", "balance_quantity",
-               "balance_value", "person", "note")
+    columns = (Column("流水号", "id", NUMBER), "occurred_on", "warehouse", "item", "kind", "quantity", "amount",
+               "balance_quantity", "balance_value", "person", "note")
     select_related = ("warehouse", "item", "person")
     template_name = "stock/movement_list.html"
 
