@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,6 +12,16 @@ from ..rules import can
 
 register = template.Library()
 register.filter("yuan", yuan)
+
+
+@register.filter
+def qty(value):
+    """A quantity without trailing zeros, never in exponent form: 10.00 → 10, 2.50 → 2.5
+    (Decimal.normalize alone shows 10 as 1E+1)."""
+    if value is None or value == "":
+        return value
+    return format(Decimal(value).normalize(), "f")
+
 LINK = '<a class="nav-link {1}" href="{0}"><i class="bi bi-{2} me-1"></i>{3}</a>'
 
 
