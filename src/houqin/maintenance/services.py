@@ -17,7 +17,7 @@ from houqin.core.money import cents
 from houqin.core.rules import require
 from houqin.core.services import notify
 
-from .choices import OPEN, EventKind, RecordKind, Status, TaskStatus, Urgency
+from .choices import OPEN, Category, EventKind, RecordKind, Status, TaskStatus, Urgency
 from .models import (
     MaintenanceRecord,
     MaintenanceSettings,
@@ -27,6 +27,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderPart,
 )
+from .targets import WHOLE, resolve
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -370,39 +371,8 @@ def _cells(task, targets, results):
     """The full matrix of cells from what was sent: every target × item, OK unless marked.
     A result may leave out "target" when the task has one target (the old format) or when it
     says OK. Unknown targets or items are refused."""
-    from .choices import Category
-
     items = task.plan.items()
-    by_key = {t.key: t for t in targets}
-    marks, categories = {}, {}
-    unknown_items, unknown_targets = set(), set()
-    for r in results:
-        item, key = r.get("item"), r.get("target") or None
-        ok = bool(r.get("ok", True))
-        if item not in items:
-            unknown_items.add(str(item))
-            continue
-        if key is None:
-            if len(targets) == 1:
-                key = targets[0].key
-            elif ok:
-                continue  # "this item is fine" without a target: nothing to record
-            else:
-                raise ValidationError(f"该巡检任务有 {len(targets)} 个检查对象，请指明“{item}”有问题的对象（target）")
-        if key not in by_key:
-            unknown_targets.add(str(key))
-            continue
-        cell = marks.setdefault((key, item), {"ok": True, "note": ""})
-        cell["ok"] = cell["ok"] and ok
-        note = str(r.get("note") or "").strip()[:200]
-        if note and note not in cell["note"]:
-            cell["note"] = f"{cell['note']}；{note}" if cell["note"] else note
-        if not ok and r.get("category") and r["category"] != Category.OTHER:
-            categories.setdefault(key, r["category"])
-    if unknown_items:
-        raise ValidationError(f"检查项目不在计划中：{'、'.join(sorted(unknown_items))}")
-    if unknown_targets:
-        raise ValidationError(f"检查对象不属于该巡检任务（或已不在用）：{'、'.join(sorted(unknown_targets))}")
+    marks, categories = _marks(items, targets, results)
     cells = []
     for t in targets:
         for item in items:
@@ -410,6 +380,50 @@ def _cells(task, targets, results):
             cells.append({"target": t.key, "label": t.label, "item": item, "ok": mark["ok"],
                           "note": mark["note"][:200]})
     return cells, categories
+
+
+def _marks(items, targets, results):
+    """{(target key, item): {"ok", "note"}} of the cells the worker marked, and the category
+    a faulty cell gives its target; refuses items and targets the task does not have."""
+    by_key = {t.key: t for t in targets}
+    marks, categories = {}, {}
+    unknown_items, unknown_targets = set(), set()
+    for r in results:
+        item, ok = r.get("item"), bool(r.get("ok", True))
+        key = _result_target(r, targets) if item in items else None
+        if item not in items:
+            unknown_items.add(str(item))
+        elif key is None:
+            continue  # "this item is fine" without a target: nothing to record
+        elif key not in by_key:
+            unknown_targets.add(str(key))
+        else:
+            _mark(marks.setdefault((key, item), {"ok": True, "note": ""}), ok, r.get("note"))
+            if not ok and r.get("category") and r["category"] != Category.OTHER:
+                categories.setdefault(key, r["category"])
+    if unknown_items:
+        raise ValidationError(f"检查项目不在计划中：{'、'.join(sorted(unknown_items))}")
+    if unknown_targets:
+        raise ValidationError(f"检查对象不属于该巡检任务（或已不在用）：{'、'.join(sorted(unknown_targets))}")
+    return marks, categories
+
+
+def _result_target(result, targets):
+    """The target a result names; the only one when it names none; None for an OK cell that
+    names none among several. A faulty cell must say which target."""
+    key = result.get("target") or None
+    if key is not None or len(targets) == 1:
+        return key or targets[0].key
+    if bool(result.get("ok", True)):
+        return None
+    raise ValidationError(f"该巡检任务有 {len(targets)} 个检查对象，请指明“{result.get('item')}”有问题的对象（target）")
+
+
+def _mark(cell, ok, note):
+    cell["ok"] = cell["ok"] and ok
+    note = str(note or "").strip()[:200]
+    if note and note not in cell["note"]:
+        cell["note"] = f"{cell['note']}；{note}" if cell["note"] else note
 
 
 @transaction.atomic
@@ -421,44 +435,45 @@ def complete_task(task, *, by, results):
     unless a faulty cell gives one. An asset that already has an unfinished order gets the
     findings added to that order instead of a second one. Returns (task, the orders opened or
     added to; the new ones have `task` set to this task)."""
-    from .choices import Category
-    from .targets import WHOLE, resolve
-
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the equipment
     task = task_queryset().select_for_update(of=("self",)).select_related("school").get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise ValidationError("该巡检任务已完成")
-    plan = task.plan
-    targets = resolve(plan, task.school_id)
+    targets = resolve(task.plan, task.school_id)
     cells, categories = _cells(task, targets, results)
     task.status = TaskStatus.DONE
     task.results = cells
     task.done_by, task.done_at = by, timezone.now()
     task.save()
-    faulty_keys = {c["target"] for c in cells if not c["ok"]}
+    faulty = {t.key: [c for c in cells if c["target"] == t.key and not c["ok"]] for t in targets}
     unfinished = {o.asset_id: o for o in WorkOrder.objects.filter(
         school=task.school, status__in=OPEN,
-        asset_id__in=[t.asset.pk for t in targets if t.asset is not None and t.key in faulty_keys]).order_by("pk")}
+        asset_id__in=[t.asset.pk for t in targets if t.asset is not None and faulty[t.key]]).order_by("pk")}
     opened = []
     for t in targets:
-        faulty = [c for c in cells if c["target"] == t.key and not c["ok"]]
-        if not faulty:
-            continue
-        notes = list(dict.fromkeys(c["note"] for c in faulty if c["note"]))
-        what = "、".join(c["item"] for c in faulty)
-        subject = plan.name if t.key == WHOLE else f"{plan.name} · {t.label}"
-        description = f"巡检发现：{subject}：{what}" + (f"。{'；'.join(notes)}" if notes else "")
-        pending = unfinished.get(t.asset.pk) if t.asset is not None else None
-        if pending is not None:  # already reported and not yet repaired: one order per fault
-            _event(pending, EventKind.NOTE, by=by, note=description)
-            _tell([_worker_user(pending), *managers(task.school)], pending, "巡检再次发现问题", description)
-            opened.append(pending)
-            continue
-        place = "" if t.room else (plan.name if t.key == WHOLE else t.label)[:100]
-        order = WorkOrder(school=task.school, category=categories.get(t.key, Category.OTHER), task=task,
-                          room=t.room, asset=t.asset, place=place, description=description[:1000])
-        opened.append(report(order, by=by))
+        if faulty[t.key]:
+            pending = unfinished.get(t.asset.pk) if t.asset is not None else None
+            opened.append(_report_finding(task, t, faulty[t.key], categories.get(t.key, Category.OTHER),
+                                          pending, by=by))
     return task, opened
+
+
+def _report_finding(task, target, faulty, category, pending, *, by):
+    """One target's faulty cells: added to the asset's unfinished order (`pending`; one order
+    per fault), or a new work order for the target."""
+    plan = task.plan
+    notes = list(dict.fromkeys(c["note"] for c in faulty if c["note"]))
+    subject = plan.name if target.key == WHOLE else f"{plan.name} · {target.label}"
+    description = f"巡检发现：{subject}：{'、'.join(c['item'] for c in faulty)}" + (
+        f"。{'；'.join(notes)}" if notes else "")
+    if pending is not None:
+        _event(pending, EventKind.NOTE, by=by, note=description)
+        _tell([_worker_user(pending), *managers(task.school)], pending, "巡检再次发现问题", description)
+        return pending
+    place = "" if target.room else (plan.name if target.key == WHOLE else target.label)[:100]
+    order = WorkOrder(school=task.school, category=category, task=task, room=target.room, asset=target.asset,
+                      place=place, description=description[:1000])
+    return report(order, by=by)
 
 
 def my_worker_person(user, school):
