@@ -249,3 +249,26 @@ def test_count_lines_through_the_api_show_batches_and_late_arrivals(world):
                            format="json")
     counted = next(r for r in response.json() if r["id"] == line)
     assert (counted["variance"], counted["counted_at"] is not None) == ("-1.00", True)
+
+
+def test_reading_a_count_sheet_through_the_api_writes_nothing(world):
+    """GET lines shows a late arrival without an id and saves nothing; counting adds it."""
+    from houqin.stock.models import StockCountLine
+
+    a = world.schools["a"]
+    warehouse, rice = WarehouseFactory(school=a), food(a)
+    expiry = MONTH + datetime.timedelta(days=120)
+    stock(a, quantity=5, warehouse=warehouse, item=rice, batch_code="R1", expires_on=expiry)
+    keeper = api_client(world, Role.KEEPER)
+    pk = keeper.post(f"{API}stock-counts/", {"warehouse": warehouse.pk, "month": MONTH.isoformat()},
+                     format="json").json()["id"]
+    stock(a, quantity=2, warehouse=warehouse, item=rice, batch_code="R2", expires_on=expiry)
+    before = StockCountLine.objects.filter(count_id=pk).count()
+    rows = keeper.get(f"{API}stock-counts/{pk}/lines/").json()
+    assert StockCountLine.objects.filter(count_id=pk).count() == before == 1
+    assert [r["id"] is None for r in sorted(rows, key=lambda r: r["batch_code"])] == [False, True]
+    line = next(r["id"] for r in rows if r["id"])
+    counted = keeper.post(f"{API}stock-counts/{pk}/count/", {"lines": [{"line": line, "counted": "5"}]},
+                          format="json")
+    assert counted.status_code == 200 and all(r["id"] for r in counted.json())
+    assert StockCountLine.objects.filter(count_id=pk).count() == 2

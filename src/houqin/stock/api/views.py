@@ -2,6 +2,8 @@
 who may do what from the rules table (stock/rules.py), every change from the services. A
 requester sees only his own requisitions (the rows stock/rules.py declares), here as on the pages."""
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -14,7 +16,7 @@ from houqin.core.api.base import (
     SchoolScopedViewSet,
 )
 from houqin.core.api.imports import ImportViewSet
-from houqin.core.rules import CHANGE, VIEW, can
+from houqin.core.rules import VIEW
 
 from .. import filtersets, services
 from ..importers import ItemImporter
@@ -158,10 +160,10 @@ class StockCountViewSet(NoDeleteViewSet):
     @extend_schema(summary="盘存明细", responses=s.StockCountLineSerializer(many=True), filters=False)
     @action(detail=True, pagination_class=None)
     def lines(self, request, pk=None):
-        count = self.get_object()
-        if can(getattr(request, "roles", ()), CHANGE, StockCount):
-            services.sync_count_lines(count, by=request.user)  # stock that arrived since opening gets its line
-        return Response(s.StockCountLineSerializer(count.lines.select_related("item", "batch"), many=True).data)
+        """Read only: stock that arrived since the sheet was opened shows as lines without an
+        id, which the next step (count, submit) adds, as on the page."""
+        lines, _arrived = services.count_sheet(self.get_object())
+        return Response(s.StockCountLineSerializer(lines, many=True).data)
 
     @extend_schema(summary="录入实盘数量", request=s.CountLinesSerializer,
                    responses=s.StockCountLineSerializer(many=True))
@@ -169,13 +171,11 @@ class StockCountViewSet(NoDeleteViewSet):
     def count(self, request, pk=None):
         count = self.get_object()
         rows = self.input(s.CountLinesSerializer)["lines"]
-        lines = {line.pk: line for line in count.lines.all()}
-        from django.core.exceptions import ValidationError
-        from django.db import transaction
-
-        if any(row["line"] not in lines for row in rows):
-            raise ValidationError({"lines": "明细不属于该盘存单"})
         with transaction.atomic():
+            services.sync_count_lines(count, by=request.user)  # late arrivals get their line
+            lines = {line.pk: line for line in count.lines.all()}
+            if any(row["line"] not in lines for row in rows):
+                raise ValidationError({"lines": "明细不属于该盘存单"})
             for row in rows:
                 services.count_line(lines[row["line"]], by=request.user, counted=row["counted"],
                                     note=row.get("note"))
