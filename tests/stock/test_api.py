@@ -232,7 +232,8 @@ def test_close_short_api_refuses_bad_input_other_schools_and_anonymous(world):
     assert req.status == RequisitionStatus.PARTLY_ISSUED
 
 
-def test_count_lines_through_the_api_show_batches_and_late_arrivals(world):
+def count_with_a_late_arrival(world):
+    """A keeper's open count of rice batch R1 (5), and batch R2 (2) received after opening."""
     a = world.schools["a"]
     warehouse, rice = WarehouseFactory(school=a), food(a)
     expiry = MONTH + datetime.timedelta(days=120)
@@ -241,6 +242,11 @@ def test_count_lines_through_the_api_show_batches_and_late_arrivals(world):
     pk = keeper.post(f"{API}stock-counts/", {"warehouse": warehouse.pk, "month": MONTH.isoformat()},
                      format="json").json()["id"]
     stock(a, quantity=2, warehouse=warehouse, item=rice, batch_code="R2", expires_on=expiry)
+    return keeper, pk, expiry
+
+
+def test_count_lines_through_the_api_show_batches_and_late_arrivals(world):
+    keeper, pk, expiry = count_with_a_late_arrival(world)
     rows = keeper.get(f"{API}stock-counts/{pk}/lines/").json()
     assert sorted((r["batch_code"], r["expires_on"], r["expected"]) for r in rows) == [
         ("R1", expiry.isoformat(), "5.00"), ("R2", expiry.isoformat(), "2.00")]
@@ -255,14 +261,7 @@ def test_reading_a_count_sheet_through_the_api_writes_nothing(world):
     """GET lines shows a late arrival without an id and saves nothing; counting adds it."""
     from houqin.stock.models import StockCountLine
 
-    a = world.schools["a"]
-    warehouse, rice = WarehouseFactory(school=a), food(a)
-    expiry = MONTH + datetime.timedelta(days=120)
-    stock(a, quantity=5, warehouse=warehouse, item=rice, batch_code="R1", expires_on=expiry)
-    keeper = api_client(world, Role.KEEPER)
-    pk = keeper.post(f"{API}stock-counts/", {"warehouse": warehouse.pk, "month": MONTH.isoformat()},
-                     format="json").json()["id"]
-    stock(a, quantity=2, warehouse=warehouse, item=rice, batch_code="R2", expires_on=expiry)
+    keeper, pk, expiry = count_with_a_late_arrival(world)
     before = StockCountLine.objects.filter(count_id=pk).count()
     rows = keeper.get(f"{API}stock-counts/{pk}/lines/").json()
     assert StockCountLine.objects.filter(count_id=pk).count() == before == 1
