@@ -184,6 +184,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 ATTACHMENT_MAX_BYTES = int(os.environ.get("HOUQIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Excel imports (core/importer.py): an upload's size; what it may inflate to, in all and per
+# member (a zip bomb); the rows and columns a sheet may declare or be read to (an import bomb:
+# a small file declaring millions of empty rows is refused before it is parsed).
+HOUQIN_IMPORT_MAX_BYTES = int(os.environ.get("HOUQIN_IMPORT_MAX_BYTES", 30 * 1024 * 1024))
+HOUQIN_IMPORT_MAX_UNZIPPED = int(os.environ.get("HOUQIN_IMPORT_MAX_UNZIPPED", 512 * 1024 * 1024))
+HOUQIN_IMPORT_MAX_RATIO = int(os.environ.get("HOUQIN_IMPORT_MAX_RATIO", 100))
+HOUQIN_IMPORT_MAX_ROWS = int(os.environ.get("HOUQIN_IMPORT_MAX_ROWS", 200_000))
+HOUQIN_IMPORT_MAX_COLUMNS = int(os.environ.get("HOUQIN_IMPORT_MAX_COLUMNS", 200))
 
 # --- Background work (imports) -------------------------------------------
 # Django's tasks API with the database backend: the queue is a table, worked by the

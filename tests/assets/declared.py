@@ -10,7 +10,6 @@ ROUTE_MODEL = {
 
 NOT_SCHOOL_OBJECTS = {
     "asset-category-detail": "the national asset classification, shared by all schools",
-    "assets:asset_import_progress": "the key of an upload's progress file, kept per school",
 }
 
 COVERED_ELSEWHERE = {

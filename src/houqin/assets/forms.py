@@ -41,6 +41,17 @@ class AssetRegisterForm(SchoolForm):
         return cleaned
 
 
+class AssetImportForm(AssetRegisterForm):
+    """A row of an imported ledger: the register form, whose status may also be what an
+    existing ledger records of a holding on the books (损坏、维修中)."""
+
+    STATUSES = (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED, AssetStatus.IN_REPAIR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in self.STATUSES]
+
+
 class AssetEditForm(SchoolForm):
     """Descriptive fields only; quantity, room and status change through the actions."""
 

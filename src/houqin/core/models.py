@@ -509,6 +509,7 @@ class ImportJob(SchoolOwned):
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
         RUNNING = "running", "检查中"
+        CHECKED = "checked", "待确认"  # checked, nothing written: the importer asks for confirmation
         DONE = "done", "已导入"
         FAILED = "failed", "未导入"
 
@@ -523,6 +524,7 @@ class ImportJob(SchoolOwned):
     rows = models.PositiveIntegerField("数据行数", default=0)
     imported = models.PositiveIntegerField("已导入行数", default=0)
     errors = models.JSONField("错误", default=list, blank=True)  # [[row, column, message], …]
+    summary = models.JSONField("汇总", default=dict, blank=True)  # {"lines": […], "skipped": n, "notes": […]}
 
     class Meta:
         verbose_name = verbose_name_plural = "导入任务"
@@ -533,7 +535,7 @@ class ImportJob(SchoolOwned):
 
     @property
     def finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.CHECKED, self.Status.DONE, self.Status.FAILED)
 
     @property
     def percent(self):

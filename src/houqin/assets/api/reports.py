@@ -5,22 +5,19 @@ import needs add), with the teacher narrowed to his own rooms' holdings."""
 import dataclasses
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from houqin.core import importer
 from houqin.core.api.base import SchoolScopedViewSetMixin
-from houqin.core.api.imports import ImportUploadSerializer
+from houqin.core.api.imports import ImportViewSet
 from houqin.core.params import date_param
-from houqin.core.rules import ADD, can
 
-from .. import excel, reports
+from .. import reports
+from ..importers import AssetImporter, totals
 from ..models import Asset
 from ..rules import own_rooms_only
 
@@ -83,34 +80,15 @@ class AssetReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         return Response(exact({"year": year, "quarter": quarter, **report}))
 
 
-class AssetImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
+class AssetImportViewSet(ImportViewSet):
     """Check an asset ledger file row by row and, when asked and every row is valid, import it.
-    Nothing is written unless every row is valid; every bad row is named."""
+    Nothing is written unless every row is valid; every bad row is named. The answer keeps the
+    shape it has always had (errors as "第 n 行：…", the count and value of the holdings)."""
 
-    queryset = Asset.objects.all()
-    parser_classes = [MultiPartParser, JSONParser]  # JSON can only be refused, with the reason
-    serializer_class = ImportUploadSerializer
+    importer_class = AssetImporter
 
-    @extend_schema(responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT})
-    def create(self, request):
-        if not can(request.roles, ADD, Asset):
-            raise PermissionDenied("您的角色无权导入资产")
-        upload = self.get_serializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        commit = upload.validated_data["commit"]
-        try:
-            importer.check_upload(file)  # size, .xlsx, zip bomb
-            if commit:
-                result = excel.import_file(file, self.school, by=request.user)
-            else:
-                result = excel.validate(file, self.school)
-        except excel.ImportFileError as error:
-            return Response({"file": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
-        body = {"rows": result.rows, "skipped": result.skipped, "notes": result.notes[:100],
-                "errors": result.errors, "assets": len(result.assets), "quantity": result.quantity,
-                "value": result.value, "committed": bool(commit and result.ok)}
-        body = exact(body)
-        if not result.ok:
-            return Response(body, status=422)
-        return Response(body, status=status.HTTP_201_CREATED if commit else status.HTTP_200_OK)
+    def body(self, outcome, commit):
+        quantity, value = totals([form.instance for form in outcome.valid])
+        return exact({"rows": outcome.rows, "skipped": outcome.skipped, "notes": outcome.notes[:100],
+                      "errors": outcome.messages(), "assets": len(outcome.valid), "quantity": quantity,
+                      "value": value, "committed": bool(commit and outcome.ok), "imported": outcome.imported})

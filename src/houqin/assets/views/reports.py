@@ -1,31 +1,24 @@
 """Pages of the assets app: ledgers and reports (总帐、明细帐、期初登记、月折旧、季度报表),
 each with an Excel export (`?format=xlsx`) and a print view (`?print=1`) where people sign,
-and the Excel export of any filtered asset list and the staged import (upload → check →
-confirm)."""
+and the Excel export of any filtered asset list; the import (upload → check in the background
+→ confirm) is core's, declared in importers.py."""
 
-import contextlib
-import json
-import time
-import uuid
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils import timezone
 
-from houqin.core import importer
 from houqin.core.excel import table_workbook
 from houqin.core.models import Room
 from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
+from houqin.core.views.imports import import_urls
 from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
 
 from .. import excel, reports
 from ..choices import EventKind
+from ..importers import AssetImporter
 from ..models import Asset, Category
 from ..rules import own_rooms_only
 
@@ -249,142 +242,6 @@ class AssetExportView(AssetReportView):
         return "资产清单"
 
 
-class ImportTemplateView(AssetReportView):
-    action = ADD
-
-    def get(self, request, *args, **kwargs):
-        return xlsx_response(excel.template_file(), "资产导入模板.xlsx")
-
-
-STAGED_FOR = 24 * 3600  # seconds a checked, unconfirmed upload is kept
-
-
-def _staging_dir():
-    """Checked uploads waiting for confirmation (private: not under a served URL prefix of
-    their own, named by a random token); abandoned ones are swept after a day."""
-    folder = Path(settings.MEDIA_ROOT) / "asset-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STAGED_FOR
-    for old in [*folder.glob("*.xlsx"), *folder.glob("*.progress")]:
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-    return folder
-
-
-def _progress_file(school, key):
-    """Where the check of an upload reports how far it got: a small file beside the staged
-    uploads, so that any worker process can answer the page's polling."""
-    return _staging_dir() / f"{school.pk}-{key}.progress"
-
-
-def _progress_key(text):
-    return text if len(text) == 32 and all(c in "0123456789abcdef" for c in text) else None
-
-
-def _progress_writer(school, key):
-    if key is None:
-        return None
-    target = _progress_file(school, key)
-
-    def write(checked, size):
-        target.write_text(json.dumps({"checked": checked, "size": size}))
-
-    return write
-
-
-class ImportProgressView(AssetReportView):
-    """How many rows of an upload have been checked so far: {"checked": n, "size": m}."""
-
-    action = ADD
-
-    def get(self, request, key, *args, **kwargs):
-        key = _progress_key(key)
-        target = _progress_file(request.school, key) if key else None
-        if target is None or not target.exists():
-            return JsonResponse({"checked": 0, "size": None})
-        try:
-            return JsonResponse(json.loads(target.read_text()))
-        except (OSError, ValueError):  # being rewritten this very moment
-            return JsonResponse({"checked": 0, "size": None})
-
-
-class ImportView(AssetReportView):
-    """Upload → every row checked → errors listed (nothing written) or a summary to confirm."""
-
-    action = ADD
-    template_name = "assets/import.html"
-    title = "资产导入"
-
-    def post(self, request, *args, **kwargs):
-        upload = request.FILES.get("file")
-        context = self.get_context_data()
-        try:
-            importer.check_upload(upload)  # size, .xlsx, zip bomb
-        except importer.ImportFileError as error:
-            context["file_error"] = str(error)
-            return self.render_to_response(context, status=400)
-        token = uuid.uuid4().hex
-        staged = _staging_dir() / f"{request.school.pk}-{token}.xlsx"
-        with staged.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        started = timezone.now()
-        key = _progress_key(request.POST.get("progress", ""))
-        try:
-            with staged.open("rb") as f:
-                result = excel.validate(f, request.school, progress=_progress_writer(request.school, key))
-        except excel.ImportFileError as error:
-            staged.unlink(missing_ok=True)
-            context["file_error"] = str(error)
-            return self.render_to_response(context, status=400)
-        finally:
-            if key:
-                _progress_file(request.school, key).unlink(missing_ok=True)
-        seconds = (timezone.now() - started).total_seconds()
-        if not result.ok:
-            staged.unlink(missing_ok=True)
-        else:
-            request.session["asset_import"] = {"token": token, "school": request.school.pk, "name": upload.name}
-        context.update(result=result, token=token if result.ok else "", filename=upload.name, seconds=seconds,
-                       errors=result.errors[:1000])
-        return self.render_to_response(context, status=200 if result.ok else 422)
-
-
-class ImportConfirmView(AssetReportView):
-    """Commit a checked file: checked again (the register may have changed), then inserted."""
-
-    action = ADD
-    template_name = "assets/import_done.html"
-    title = "资产导入结果"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        staged_info = request.session.get("asset_import") or {}
-        token = request.POST.get("token", "")
-        if (not token or staged_info.get("token") != token or staged_info.get("school") != request.school.pk
-                or not token.isalnum()):
-            messages.error(request, "导入已过期或不属于本校，请重新上传文件")
-            return HttpResponseRedirect(reverse("assets:asset_import"))
-        staged = _staging_dir() / f"{request.school.pk}-{token}.xlsx"
-        if not staged.exists():
-            messages.error(request, "导入文件已不存在，请重新上传")
-            return HttpResponseRedirect(reverse("assets:asset_import"))
-        started = timezone.now()
-        with staged.open("rb") as f:
-            result = excel.import_file(f, request.school, by=request.user)
-        seconds = (timezone.now() - started).total_seconds()
-        staged.unlink(missing_ok=True)
-        request.session.pop("asset_import", None)
-        context = self.get_context_data(result=result, seconds=seconds, filename=staged_info.get("name", ""))
-        if not result.ok:
-            context["template_name"] = "assets/import.html"
-            return render(request, "assets/import.html", {**context, "errors": result.errors, "token": ""},
-                          status=422)
-        messages.success(request, f"已导入 {len(result.assets)} 条资产")
-        return self.render_to_response(context)
-
-
 urlpatterns = [
     path("reports/ledger/", LedgerView.as_view(), name="report_ledger"),
     path("reports/events/", EventLedgerView.as_view(), name="report_events"),
@@ -392,8 +249,5 @@ urlpatterns = [
     path("reports/depreciation/", DepreciationView.as_view(), name="report_depreciation"),
     path("reports/quarterly/", QuarterlyView.as_view(), name="report_quarterly"),
     path("export/", AssetExportView.as_view(), name="asset_export"),
-    path("import/", ImportView.as_view(), name="asset_import"),
-    path("import/template/", ImportTemplateView.as_view(), name="asset_import_template"),
-    path("import/confirm/", ImportConfirmView.as_view(), name="asset_import_confirm"),
-    path("import/progress/<str:key>/", ImportProgressView.as_view(), name="asset_import_progress"),
+    *import_urls(AssetImporter, ""),  # import/: upload, the job's progress and summary, confirm, template
 ]

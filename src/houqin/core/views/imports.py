@@ -1,7 +1,9 @@
 """The import pages of any model with an Importer (core/importer.py): upload, a progress bar
 polled by HTMX while the worker checks the file, the result (every error, or 已导入 N 行), and
-the template download. An app's urls.py adds them with `import_urls(SomeImporter, "prefix")`."""
+the template download; for an importer with `confirm`, the summary and its confirm button. An
+app's urls.py adds them with `import_urls(SomeImporter, "prefix")`."""
 
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -29,7 +31,10 @@ class ImporterMixin(SchoolScopedMixin):
         return super().get_context_data(
             title=f"{self.importer_class.label()}导入", columns=self.importer_class.columns,
             upload_url=reverse(url_name(model, "import")), template_url=reverse(url_name(model, "import_template")),
-            max_mb=importer.MAX_BYTES // 1024 // 1024, **kwargs)
+            max_mb=importer.limit("MAX_BYTES") // 1024 // 1024, confirm=self.importer_class.confirm, **kwargs)
+
+    def job_url(self, job):
+        return reverse(url_name(self.importer_class.model, "import_job"), args=[job.pk])
 
 
 class ImportView(ImporterMixin, TemplateView):
@@ -42,7 +47,7 @@ class ImportView(ImporterMixin, TemplateView):
             job = importer.start(self.importer_class, request.FILES.get("file"), request.school, by=request.user)
         except importer.ImportFileError as error:
             return self.render_to_response(self.get_context_data(file_error=str(error)), status=400)
-        return HttpResponseRedirect(reverse(url_name(self.importer_class.model, "import_job"), args=[job.pk]))
+        return HttpResponseRedirect(self.job_url(job))
 
 
 class ImportJobView(ImporterMixin, TemplateView):
@@ -56,8 +61,24 @@ class ImportJobView(ImporterMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = get_object_or_404(self.jobs(), pk=self.kwargs["pk"])
         errors = [message for _row, _column, message in job.errors]
-        url = reverse(url_name(self.importer_class.model, "import_job"), args=[job.pk])
-        return super().get_context_data(job=job, errors=errors, job_url=url, **kwargs)
+        confirm_url = reverse(url_name(self.importer_class.model, "import_confirm"), args=[job.pk]) \
+            if self.importer_class.confirm else ""
+        return super().get_context_data(job=job, errors=errors, job_url=self.job_url(job), confirm_url=confirm_url,
+                                        **kwargs)
+
+
+class ImportConfirmView(ImporterMixin, TemplateView):
+    """Import a checked file: checked again in the background (the records may have changed
+    meanwhile), then written whole or not at all. A job is confirmed once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = get_object_or_404(self.jobs(), pk=kwargs["pk"])
+        if not importer.confirm(job):
+            messages.error(request, "该导入已确认或已失效，请重新上传文件")
+            return HttpResponseRedirect(reverse(url_name(self.importer_class.model, "import")))
+        return HttpResponseRedirect(self.job_url(job))
 
 
 class ImportTemplateView(ImporterMixin, TemplateView):
@@ -68,12 +89,18 @@ class ImportTemplateView(ImporterMixin, TemplateView):
         return importer.xlsx_response(workbook, f"{self.importer_class.label()}导入模板.xlsx")
 
 
-def import_urls(importer_class, prefix):
-    """The three import routes of a model: <model>_import, _import_job and _import_template."""
+def import_urls(importer_class, prefix, *, upload_view=None):
+    """The import routes of a model: <model>_import, _import_job and _import_template, and
+    _import_confirm for an importer with `confirm`. An empty prefix puts them at import/."""
     name = importer_class.model._meta.model_name
     declared = {"importer_class": importer_class, "model": importer_class.model}
-    return [
-        path(f"{prefix}/import/", ImportView.as_view(**declared), name=f"{name}_import"),
-        path(f"{prefix}/import/<int:pk>/", ImportJobView.as_view(**declared), name=f"{name}_import_job"),
-        path(f"{prefix}/import/template/", ImportTemplateView.as_view(**declared), name=f"{name}_import_template"),
+    at = f"{prefix}/import/" if prefix else "import/"
+    routes = [
+        path(at, (upload_view or ImportView).as_view(**declared), name=f"{name}_import"),
+        path(f"{at}<int:pk>/", ImportJobView.as_view(**declared), name=f"{name}_import_job"),
+        path(f"{at}template/", ImportTemplateView.as_view(**declared), name=f"{name}_import_template"),
     ]
+    if importer_class.confirm:
+        routes.append(path(f"{at}<int:pk>/confirm/", ImportConfirmView.as_view(**declared),
+                           name=f"{name}_import_confirm"))
+    return routes
