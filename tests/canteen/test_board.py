@@ -93,8 +93,8 @@ def test_items_before_their_meal_ends_are_pending_not_missing(world):
 
 
 def test_weekends_holidays_and_vacations_are_not_serving_days(world):
-    Holiday.objects.create(date=datetime.date(2026, 10, 1), name="国庆节")
-    Holiday.objects.create(date=datetime.date(2026, 10, 10), name="国庆调休", workday=True)
+    Holiday.objects.update_or_create(date=datetime.date(2026, 10, 1), defaults={"name": "国庆节", "workday": False})
+    Holiday.objects.update_or_create(date=datetime.date(2026, 10, 10), defaults={"name": "国庆调休", "workday": True})
     school = world.schools["a"]
     days = board.serving_days(school, datetime.date(2026, 9, 28), datetime.date(2026, 10, 11))
     assert datetime.date(2026, 10, 1) not in days and datetime.date(2026, 10, 10) in days
