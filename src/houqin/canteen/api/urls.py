@@ -1,0 +1,13 @@
+"""The canteen API's routes; core/api/urls.py finds them through INSTALLED_APPS."""
+
+from . import views
+
+ROUTES = [
+    ("canteen-workers", views.CanteenWorkerViewSet, None),
+    ("morning-checks", views.MorningCheckViewSet, None),
+    ("meals", views.MealViewSet, None),
+    ("samples", views.SampleRecordViewSet, None),
+    ("disinfections", views.DisinfectionViewSet, None),
+    ("kitchen-checks", views.KitchenCheckViewSet, None),
+    ("accompanied-meals", views.AccompaniedMealViewSet, None),
+]

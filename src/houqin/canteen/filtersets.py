@@ -1,0 +1,31 @@
+"""Filters of the canteen lists, shared by the pages and the API."""
+
+import django_filters as filters
+from django import forms
+
+from houqin.core.filtersets import SchoolFilterSet
+
+from .choices import MealKind
+from .models import AccompaniedMeal, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def by_date(model, field="date", search=()):
+    """A filterset of `model` by a day range (and a search), the shape every canteen list takes."""
+    attrs = {
+        "on_after": filters.DateFilter(label="日期起", field_name=field, lookup_expr="gte", widget=DATE),
+        "on_before": filters.DateFilter(label="日期止", field_name=field, lookup_expr="lte", widget=DATE),
+        "search_fields": search,
+        "Meta": type("Meta", (), {"model": model, "fields": ["q", "on_after", "on_before"]}),
+    }
+    return type(f"{model.__name__}FilterSet", (SchoolFilterSet,), attrs)
+
+
+MorningCheckFilterSet = by_date(MorningCheck, search=("worker__person__name", "reasons"))
+MealFilterSet = by_date(Meal, search=("dishes",))
+SampleRecordFilterSet = by_date(SampleRecord, "meal__date", search=("dish",))
+DisinfectionFilterSet = by_date(Disinfection, search=("items",))
+KitchenCheckFilterSet = by_date(KitchenCheck, search=("note",))
+AccompaniedMealFilterSet = by_date(AccompaniedMeal, search=("companion_name", "person__name", "comments"))
+MealFilterSet.base_filters["kind"] = filters.ChoiceFilter(label="餐次", choices=MealKind.choices)

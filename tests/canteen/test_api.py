@@ -1,0 +1,129 @@
+"""API contracts of every canteen model, and the API's own steps (the team's 晨检, 处置留样,
+陪餐 反馈, the board)."""
+
+
+import pytest
+from django.utils import timezone
+
+from houqin.canteen.models import (
+    AccompaniedMeal,
+    CanteenWorker,
+    Disinfection,
+    KitchenCheck,
+    Meal,
+    MorningCheck,
+    SampleRecord,
+)
+from tests.factories import PersonFactory
+
+from ..api_contracts import ApiContract
+from .factories import (
+    AccompaniedMealFactory,
+    CanteenWorkerFactory,
+    DisinfectionFactory,
+    KitchenCheckFactory,
+    MealFactory,
+    MorningCheckFactory,
+    SampleRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return str(timezone.localdate())
+
+
+class TestCanteenWorkerApi(ApiContract):
+    model = CanteenWorker
+    factory = CanteenWorkerFactory
+    path = "canteen-workers"
+
+    def valid_payload(self, world):
+        return {"person": PersonFactory(school=world.schools["a"]).pk, "post": "帮厨"}
+
+    def edit_payload(self, world, obj):
+        return {"post": "面点"}
+
+    def other_school_payload(self, world):
+        return {"person": PersonFactory(school=world.schools["c"]).pk, "post": "帮厨"}
+
+
+class TestMorningCheckApi(ApiContract):
+    model = MorningCheck
+    factory = MorningCheckFactory
+    path = "morning-checks"
+
+    def valid_payload(self, world):
+        return {"worker": CanteenWorkerFactory(school=world.schools["a"]).pk, "date": today(), "temperature": "36.6"}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "worker": CanteenWorkerFactory(school=world.schools["c"]).pk}
+
+
+class TestMealApi(ApiContract):
+    model = Meal
+    factory = MealFactory
+    path = "meals"
+
+    def valid_payload(self, world):
+        return {"date": "2026-10-12", "kind": "lunch", "dishes": "红烧鸡块\n炒豆芽"}
+
+    def edit_payload(self, world, obj):
+        return {"dishes": "红烧鸡块\n炒豆芽\n冬瓜汤"}
+
+
+class TestSampleRecordApi(ApiContract):
+    model = SampleRecord
+    factory = SampleRecordFactory
+    path = "samples"
+
+    def valid_payload(self, world):
+        meal = MealFactory(school=world.schools["a"])
+        return {"meal": meal.pk, "dish": "紫菜蛋花汤", "weight_grams": 125, "sampled_at": timezone.now().isoformat(),
+                "cabinet_temperature": "3.5", "sampled_by": PersonFactory(school=world.schools["a"]).pk}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "meal": MealFactory(school=world.schools["c"]).pk}
+
+
+class TestDisinfectionApi(ApiContract):
+    model = Disinfection
+    factory = DisinfectionFactory
+    path = "disinfections"
+
+    def valid_payload(self, world):
+        return {"date": today(), "meal": "lunch", "method": "chlorine", "chlorine": 250, "seconds": 300,
+                "done_by": PersonFactory(school=world.schools["a"]).pk}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "done_by": PersonFactory(school=world.schools["c"]).pk}
+
+
+class TestKitchenCheckApi(ApiContract):
+    model = KitchenCheck
+    factory = KitchenCheckFactory
+    path = "kitchen-checks"
+
+    def valid_payload(self, world):
+        return {"date": today(), "kind": "cold", "fridge_temperature": "4", "freezer_temperature": "-20",
+                "checked_by": PersonFactory(school=world.schools["a"]).pk}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "checked_by": PersonFactory(school=world.schools["c"]).pk}
+
+
+class TestAccompaniedMealApi(ApiContract):
+    model = AccompaniedMeal
+    factory = AccompaniedMealFactory
+    path = "accompanied-meals"
+
+    def valid_payload(self, world):
+        return {"date": today(), "meal": "lunch", "companion_kind": "leader",
+                "person": PersonFactory(school=world.schools["a"]).pk, "comments": "汤偏咸"}
+
+    def edit_payload(self, world, obj):
+        return {"rating": "poor"}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "person": PersonFactory(school=world.schools["c"]).pk}
