@@ -6,6 +6,8 @@ ROUTE_MODEL = {
     "assets:stocktakeroom_surplus": "assets.StocktakeRoom",
     "assets:report_room": "core.Room",
     "assets:stocktake_count_asset": "assets.Asset",
+    "assets:asset_import_job": "core.ImportJob",
+    "assets:asset_import_confirm": "core.ImportJob",
 }
 
 NOT_SCHOOL_OBJECTS = {

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from houqin.assets.choices import StocktakeStatus
+from houqin.assets.importers import AssetImporter
 from houqin.assets.models import StocktakeLine
 from houqin.core.choices import SCHOOL_ROLES, Role
 from houqin.core.demo import build_demo
@@ -178,7 +179,7 @@ def demo(db):
     for school in (esyx, styx):  # the demo has no uploads: a photo on each school's first repair
         order = WorkOrder.objects.filter(school=school).order_by("pk").first()
         attach(order, SimpleUploadedFile("door.png", PNG), by=order.reporter, kind="photo")
-        for importer in (PersonImporter, ItemImporter, SupplierImporter):  # and a finished import of each kind
+        for importer in (PersonImporter, ItemImporter, SupplierImporter, AssetImporter):  # an import of each kind
             ImportJob.objects.create(school=school, importer=importer.path(), filename="x.xlsx", by=order.reporter)
     officer = User.objects.create_user("elsewhere.officer", display_name="邻区勤办")
     Membership.objects.create(user=officer, district=elsewhere, role=Role.DISTRICT_OFFICER)
@@ -209,6 +210,8 @@ ROUTE_OBJECT = {
     "core:person_import_job": _import_job(PersonImporter),
     "stock:item_import_job": _import_job(ItemImporter),
     "procurement:supplier_import_job": _import_job(SupplierImporter),
+    "assets:asset_import_job": _import_job(AssetImporter),
+    "assets:asset_import_confirm": _import_job(AssetImporter),
 }
 
 
