@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "houqin.maintenance",
     "houqin.stock",
     "houqin.procurement",
+    "houqin.safety",
 ]
 
 MIDDLEWARE = [

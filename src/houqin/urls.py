@@ -9,5 +9,6 @@ urlpatterns = [
     path("stock/", include("houqin.stock.urls")),
     path("procurement/", include("houqin.procurement.urls")),
     path("maintenance/", include("houqin.maintenance.urls")),
+    path("safety/", include("houqin.safety.urls")),
     path("", include("houqin.core.urls")),
 ]
