@@ -99,6 +99,8 @@ class GateEntryForm(SchoolForm):
     refused_reason = forms.CharField(label="拒绝入校原因", max_length=200, required=False,
                                      help_text="填写即登记为拒绝入校")
 
+    field_order = ["kind", "name", "id_number", "phone", "plate", "people", "reason", "host", "refused_reason"]
+
     class Meta:
         model = GateEntry
         fields = ["kind", "name", "phone", "plate", "people", "reason", "host"]

@@ -1,6 +1,9 @@
 """API viewsets of the safety app (安全). Thin: the tenant scope comes from core/api/base.py,
 who may do what from the rules table (safety/rules.py) and the services (only a third person
-re-checks; the identity number is reduced on entry), every change from services.py."""
+re-checks; the identity number is reduced on entry), every change from services.py.
+
+The steps look their hazard up before reading the body, so another school's id is a 404
+whatever is posted (and the route walk reaches them without a body declared for it)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -47,8 +50,8 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
                    request=s.AssignSerializer, responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        data = self.input(s.AssignSerializer)
         hazard = self.get_object()
+        data = self.input(s.AssignSerializer)
         services.assign(hazard, by=request.user, assignee=data["assignee"], deadline=data["deadline"],
                         note=data["note"], repair=repair_spec(data))
         return self.fresh(hazard)
@@ -57,8 +60,8 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
                    request={"multipart/form-data": s.RectifySerializer}, responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def rectify(self, request, pk=None):
-        data = self.input(s.RectifySerializer)
         hazard = self.get_object()
+        data = self.input(s.RectifySerializer)
         services.rectify(hazard, by=request.user, rectification=data["rectification"], photos=data["photos"])
         return self.fresh(hazard)
 
@@ -66,8 +69,8 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
                    responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
-        data = self.input(s.RecheckSerializer)
         hazard = self.get_object()
+        data = self.input(s.RecheckSerializer)
         services.recheck(hazard, by=request.user, passed=data["passed"], note=data["note"])
         return self.fresh(hazard)
 
