@@ -40,7 +40,8 @@ def holders(school, roles):
 
 
 def _locked(hazard):
-    return Hazard.objects.select_for_update().select_related("school", "assignee").get(pk=hazard.pk)
+    # Only the hazard's row is locked: PostgreSQL refuses FOR UPDATE on the outer join of assignee.
+    return Hazard.objects.select_for_update(of=("self",)).select_related("school", "assignee").get(pk=hazard.pk)
 
 
 def _require_status(hazard, *statuses, action):
@@ -295,7 +296,7 @@ def update_entry(entry, *, by):
 @transaction.atomic
 def log_out(entry, *, by):
     """离校登记."""
-    entry = GateEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+    entry = GateEntry.objects.select_for_update(of=("self",)).select_related("school").get(pk=entry.pk)
     require(by, "leave", entry)
     if entry.status != EntryStatus.ON_CAMPUS:
         raise ValidationError(f"{entry} 当前状态为“{entry.get_status_display()}”，不能登记离校")
