@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "houqin.stock",
     "houqin.procurement",
     "houqin.canteen",
+    "houqin.safety",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("procurement/", include("houqin.procurement.urls")),
     path("maintenance/", include("houqin.maintenance.urls")),
     path("canteen/", include("houqin.canteen.urls")),
+    path("safety/", include("houqin.safety.urls")),
     path("", include("houqin.core.urls")),
 ]

@@ -1,0 +1,101 @@
+"""Serializers of the safety API. Hazards and gate entries are created and moved through the
+services; the input serializers only check what an action receives. The identity number of
+a gate entry is write-only: no response carries more than its last four (id_masked)."""
+
+from rest_framework import serializers
+
+from houqin.core.api.base import ActionInput
+from houqin.core.api.serializers import SchoolOwnedSerializer
+from houqin.core.models import Person
+from houqin.maintenance.choices import Category
+
+from ..models import GateEntry, Hazard, HazardEvent
+
+
+class HazardSerializer(SchoolOwnedSerializer):
+    """A hazard (安全隐患). Creating one reports it; afterwards the director may correct level,
+    place, description and measure; the state changes through assign, rectify and recheck."""
+
+    number = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    room_name = serializers.CharField(source="room.__str__", read_only=True, allow_null=True, default=None)
+    assignee_name = serializers.CharField(source="assignee.name", read_only=True, allow_null=True, default=None)
+    overdue = serializers.SerializerMethodField(help_text="整改中且已超过整改期限")
+
+    class Meta:
+        model = Hazard
+        fields = ["id", "school", "number", "level", "level_display", "source", "room", "room_name", "place",
+                  "description", "measure", "status", "status_display", "overdue", "reported_by", "reported_at",
+                  "assigned_by", "assignee", "assignee_name", "deadline", "work_order", "rectification",
+                  "rectified_by", "rectified_at", "checked_by", "checked_at", "check_note", "reopen_count",
+                  "escalated_at", "updated_at"]
+        read_only_fields = ["school", "status", "reported_by", "reported_at", "assigned_by", "assignee", "deadline",
+                            "work_order", "rectification", "rectified_by", "rectified_at", "checked_by",
+                            "checked_at", "check_note", "reopen_count", "escalated_at", "updated_at"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.overdue()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        room = attrs.get("room", getattr(self.instance, "room", None))
+        place = attrs.get("place", getattr(self.instance, "place", ""))
+        if room is None and not (place or "").strip():
+            raise serializers.ValidationError({"room": "请选择隐患地点或填写地点说明"})
+        return attrs
+
+
+class HazardEventSerializer(serializers.ModelSerializer):
+    by_name = serializers.CharField(source="by.__str__", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = HazardEvent
+        fields = ["id", "kind", "status", "by", "by_name", "note", "at"]
+        read_only_fields = fields
+
+
+class AssignSerializer(ActionInput):
+    assignee = serializers.PrimaryKeyRelatedField(label="整改责任人", queryset=Person.objects.filter(active=True))
+    deadline = serializers.DateField(label="整改期限")
+    note = serializers.CharField(label="整改要求", max_length=200, required=False, default="", allow_blank=True)
+    repair = serializers.BooleanField(label="同时生成报修单", required=False, default=False)
+    category = serializers.ChoiceField(label="报修类别", choices=Category.choices, required=False,
+                                       default=Category.OTHER)
+
+
+class RectifySerializer(ActionInput):
+    """The after-photo(s) come as multipart files named `photos`."""
+
+    rectification = serializers.CharField(label="整改情况", max_length=1000)
+    photos = serializers.ListField(label="整改后照片", child=serializers.FileField(), min_length=1, max_length=4)
+
+
+class RecheckSerializer(ActionInput):
+    passed = serializers.BooleanField(label="复查合格")
+    note = serializers.CharField(label="复查意见", max_length=300, required=False, default="", allow_blank=True)
+
+
+class GateEntrySerializer(SchoolOwnedSerializer):
+    """门卫登记. `id_number` is taken on creating only and never returned; `id_masked` shows
+    its last four. `refused_reason` given on creating records a refused entry."""
+
+    id_number = serializers.CharField(label="身份证号", write_only=True, required=False, allow_blank=True,
+                                      max_length=30, help_text="只保存后四位；响应中只有 id_masked")
+    refused_reason = serializers.CharField(label="拒绝入校原因", write_only=True, required=False, allow_blank=True,
+                                           max_length=200)
+    id_masked = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = GateEntry
+        fields = ["id", "school", "kind", "name", "id_number", "id_masked", "phone", "plate", "people", "reason",
+                  "host", "refused_reason", "status", "status_display", "refusal_reason", "entered_at", "left_at",
+                  "logged_by", "left_logged_by", "updated_at"]
+        read_only_fields = ["school", "status", "refusal_reason", "entered_at", "left_at", "logged_by",
+                            "left_logged_by", "updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is not None and ({"id_number", "refused_reason"} & set(attrs)):
+            raise serializers.ValidationError({"id_number": "登记后不能修改证件号或改为拒绝入校"})
+        return super().validate(attrs)

@@ -1,0 +1,135 @@
+"""API viewsets of the safety app (安全). Thin: the tenant scope comes from core/api/base.py,
+who may do what from the rules table (safety/rules.py) and the services (only a third person
+re-checks; the identity number is reduced on entry), every change from services.py.
+
+The steps look their hazard up before reading the body, so another school's id is a 404
+whatever is posted (and the route walk reaches them without a body declared for it)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet
+from houqin.core.rules import VIEW
+from houqin.core.tenancy import scope
+
+from .. import services
+from ..filtersets import GateEntryFilterSet, HazardFilterSet
+from ..forms import repair_spec
+from ..models import GateEntry, Hazard, HazardEvent
+from . import serializers as s
+
+
+@extend_schema_view(
+    list=extend_schema(summary="安全隐患（隐患台帐）",
+                       description="总务主任、校长和勤办看到全部；其他人只看到自己报告的和由自己整改的。"),
+    retrieve=extend_schema(summary="隐患详情"),
+    create=extend_schema(summary="上报隐患", description="人人可上报；学校取当前学校，报告人取当前用户。"),
+    update=extend_schema(summary="修改隐患（总务主任、校长）"),
+    partial_update=extend_schema(summary="修改隐患（部分）"),
+)
+class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+    """Hazards and their steps: assign (指派整改), rectify (整改完成，附整改后照片),
+    recheck (复查：合格销号 / 不合格重新整改), events (办理记录)."""
+
+    queryset = Hazard.objects.all()
+    serializer_class = s.HazardSerializer
+    filterset_class = HazardFilterSet
+    select_related = ("room__building", "assignee", "school__safetysettings")
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    action_rules = {"assign": ("assign", Hazard), "rectify": ("rectify", Hazard), "recheck": ("recheck", Hazard),
+                    "events": (VIEW, Hazard)}
+
+    def perform_create(self, serializer):
+        hazard = Hazard(school=self.school, **serializer.validated_data)
+        services.report(hazard, by=self.request.user)
+        serializer.instance = hazard
+
+    @extend_schema(summary="指派整改", description="repair=true 时同时生成报修单（维修模块）。",
+                   request=s.AssignSerializer, responses=s.HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        hazard = self.get_object()
+        data = self.input(s.AssignSerializer)
+        services.assign(hazard, by=request.user, assignee=data["assignee"], deadline=data["deadline"],
+                        note=data["note"], repair=repair_spec(data))
+        return self.fresh(hazard)
+
+    @extend_schema(summary="登记整改", description="multipart：rectification 和至少一张 photos。",
+                   request={"multipart/form-data": s.RectifySerializer}, responses=s.HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def rectify(self, request, pk=None):
+        hazard = self.get_object()
+        data = self.input(s.RectifySerializer)
+        services.rectify(hazard, by=request.user, rectification=data["rectification"], photos=data["photos"])
+        return self.fresh(hazard)
+
+    @extend_schema(summary="复查", description="复查人不能是指派人或整改人。", request=s.RecheckSerializer,
+                   responses=s.HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk=None):
+        hazard = self.get_object()
+        data = self.input(s.RecheckSerializer)
+        services.recheck(hazard, by=request.user, passed=data["passed"], note=data["note"])
+        return self.fresh(hazard)
+
+    @extend_schema(summary="办理记录", responses=s.HazardEventSerializer(many=True), filters=False)
+    @action(detail=True)
+    def events(self, request, pk=None):
+        hazard = self.get_object()
+        events = scope(HazardEvent.objects.filter(hazard=hazard), self.school).select_related("by")
+        page = self.paginate_queryset(events.order_by("at", "pk"))
+        return self.get_paginated_response(s.HazardEventSerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="门卫登记", description="on_campus=true 只列仍在校内的来访人员和车辆。"),
+    retrieve=extend_schema(summary="登记详情"),
+    create=extend_schema(summary="进校登记或拒绝入校", description="身份证号只保存后四位，任何响应都不返回全号。"),
+    update=extend_schema(summary="更正登记"),
+    partial_update=extend_schema(summary="更正登记（部分）"),
+)
+class GateEntryViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+    """The gate log: in (create), out (leave), the live list (on-campus), earlier visitors by
+    their first characters (returning)."""
+
+    queryset = GateEntry.objects.all()
+    serializer_class = s.GateEntrySerializer
+    filterset_class = GateEntryFilterSet
+    action_rules = {"leave": ("leave", GateEntry), "on_campus": (VIEW, GateEntry),
+                    "returning": (VIEW, GateEntry)}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        id_number, refused = data.pop("id_number", ""), data.pop("refused_reason", "")
+        entry = GateEntry(school=self.school, **data)
+        services.log_in(entry, by=self.request.user, id_number=id_number, refused_reason=refused)
+        serializer.instance = entry
+
+    def perform_update(self, serializer):
+        entry = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(entry, name, value)
+        services.update_entry(entry, by=self.request.user)
+
+    @extend_schema(summary="离校登记", request=ActionInput, responses=s.GateEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        self.input(ActionInput)
+        entry = self.get_object()
+        services.log_out(entry, by=request.user)
+        return self.fresh(entry)
+
+    @extend_schema(summary="仍在校内", responses=s.GateEntrySerializer(many=True), filters=False)
+    @action(detail=False, url_path="on-campus")
+    def on_campus(self, request):
+        page = self.paginate_queryset(services.still_on_campus(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(summary="再次来访：按姓名、拼音首字母或车牌开头查找", responses=s.GateEntrySerializer(many=True),
+                   filters=False)
+    @action(detail=False)
+    def returning(self, request):
+        found = services.returning(self.get_queryset(), request.query_params.get("q", "")[:20])
+        return Response(self.get_serializer(found, many=True).data)

@@ -1,0 +1,67 @@
+"""Enumerations of the safety app (安全): the hazard ledger and the gate log."""
+
+from enum import nonmember
+
+from django.db import models
+
+from houqin.core.choices import StatusChoices
+
+
+class Level(models.TextChoices):
+    """隐患等级 (domain-rules §6: 隐患清单 + 台账 + 限期整改)."""
+
+    GENERAL = "general", "一般"
+    LARGER = "larger", "较大"
+    MAJOR = "major", "重大"
+
+
+class Source(models.TextChoices):
+    REPORT = "report", "随手报"
+    PATROL = "patrol", "巡查发现"
+    CHECK = "check", "安全检查"
+    INSPECTION = "inspection", "上级检查"
+
+
+class Measure(models.TextChoices):
+    """The immediate measure (S4 第25、26条: 隐患设施停用、设警示)."""
+
+    NONE = "none", "无"
+    STOP = "stop", "停用"
+    WARN = "warn", "设置警示"
+    STOP_WARN = "stop_warn", "停用并设警示"
+
+
+class HazardStatus(StatusChoices):
+    REPORTED = "reported", "待指派"
+    ASSIGNED = "assigned", "整改中"
+    RECTIFIED = "rectified", "待复查"
+    CLOSED = "closed", "已销号"
+
+    BADGES = nonmember({"reported": "danger", "assigned": "warning", "rectified": "primary", "closed": "success"})
+
+
+OPEN = (HazardStatus.REPORTED, HazardStatus.ASSIGNED, HazardStatus.RECTIFIED)
+
+
+class HazardEventKind(models.TextChoices):
+    REPORT = "report", "上报"
+    ASSIGN = "assign", "指派整改"
+    WORK_ORDER = "work_order", "转报修"
+    RECTIFY = "rectify", "整改完成"
+    PASS = "pass", "复查合格，销号"
+    FAIL = "fail", "复查不合格，重新整改"
+    ESCALATE = "escalate", "逾期上报"
+    NOTE = "note", "情况说明"
+
+
+class EntryKind(models.TextChoices):
+    VISITOR = "visitor", "来访人员"
+    VEHICLE = "vehicle", "车辆"
+
+
+class EntryStatus(StatusChoices):
+    ON_CAMPUS = "on_campus", "在校"
+    LEFT = "left", "已离校"
+    REFUSED = "refused", "拒绝入校"
+
+    BADGES = nonmember({"on_campus": "warning", "left": "success", "refused": "danger"})

@@ -1,0 +1,150 @@
+"""Demo data of the safety app (`houqin demo`).
+
+Each demo school gets a hazard ledger in every state, gone through the services so the trail
+and the notifications are real: one waiting to be assigned (the emergency light at 教学楼二楼),
+one being rectified, one overdue, one waiting for its re-check, one reopened after a failed
+re-check, one closed by the principal's re-check, and one closed through a work order that
+maintenance repaired and the director verified. Dates are then set back across the last weeks.
+It also gets a week of gate records: visitors and vehicles in and out each day, a refused
+entry, and today's people still on campus. A second run finds the school's hazards and writes
+nothing.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from houqin.core.demo import demo_step
+from houqin.core.models import Room
+
+from . import services
+from .choices import EntryKind, Level, Measure, Source
+from .models import GateEntry, Hazard, HazardEvent
+
+# A 1×1 PNG: the after-photo the demo's rectifications carry.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+# (key, level, source, room name or place, description, measure, days ago found)
+HAZARDS = [
+    ("waiting", Level.LARGER, Source.PATROL, "place:教学楼二楼走廊", "二楼应急照明灯不亮，停电时楼道无照明",
+     Measure.WARN, 0),
+    ("assigned", Level.GENERAL, Source.REPORT, "科学实验室", "实验室危化品柜门锁损坏", Measure.STOP, 2),
+    ("overdue", Level.LARGER, Source.CHECK, "place:操场东侧围墙", "围墙顶部砖块松动，有坠落危险",
+     Measure.STOP_WARN, 12),
+    ("rectified", Level.GENERAL, Source.REPORT, "学生餐厅", "餐厅地面瓷砖破损，易绊倒", Measure.WARN, 6),
+    ("reopened", Level.GENERAL, Source.PATROL, "place:教学楼三楼男厕所", "厕所地面积水，防滑垫缺失",
+     Measure.WARN, 9),
+    ("closed", Level.GENERAL, Source.INSPECTION, "配电房", "配电房门口堆放杂物，堵塞通道", Measure.NONE, 20),
+    ("repaired", Level.MAJOR, Source.PATROL, "place:教学楼一楼楼梯间", "楼梯扶手松动脱落", Measure.STOP_WARN, 15),
+]
+
+# A week at the gate: (name, id number, phone, reason, host, plate)
+VISITORS = [
+    ("张建国", "422801198003150012", "13972710001", "送教材", "教务处", ""),
+    ("李秀英", "422801198507220026", "13972710002", "家长来访", "六(3)班班主任", ""),
+    ("王师傅", "422802197912010037", "13972710003", "维修空调", "总务处", "鄂Q3A721"),
+    ("刘红", "422801199001050048", "13972710004", "食材配送", "食堂", "鄂QD1234"),
+    ("陈志明", "42280119881111005X", "13972710005", "检查消防设施", "总务处", ""),
+]
+
+
+def _photo():
+    return [SimpleUploadedFile("after.png", PNG, content_type="image/png")]
+
+
+def _backdate(hazard, days, today):
+    found = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time(9)))
+    Hazard.objects.filter(pk=hazard.pk).update(reported_at=found)
+    hazard.reported_at = found
+
+
+def _where(school, spec):
+    if spec.startswith("place:"):
+        return None, spec[6:]
+    room = Room.objects.filter(school=school, name=spec).first()
+    return room, ("" if room else spec)
+
+
+def _hazard(demo, code, spec):
+    key, level, source, where, description, measure, days = spec
+    school = demo.school(code)
+    room, place = _where(school, where)
+    reporter = demo.user(f"{code}.guard" if source == Source.PATROL else f"{code}.teacher")
+    hazard = services.report(Hazard(school=school, level=level, source=source, room=room, place=place,
+                                    description=description, measure=measure), by=reporter)
+    _backdate(hazard, days, demo.today)
+    return key, hazard
+
+
+def _work_through(demo, code, key, hazard):
+    """Take the hazard as far as its key says, through the same services as the pages."""
+    director, principal = demo.user(f"{code}.director"), demo.user(f"{code}.principal")
+    worker = demo.person(code, "worker")
+    worker_user = demo.user(f"{code}.worker")
+    if key == "waiting":
+        return
+    found = timezone.localdate(hazard.reported_at)
+    if key == "overdue":  # three days to do it, nine days ago
+        deadline = found + datetime.timedelta(days=3)
+    else:
+        deadline = max(found + datetime.timedelta(days=7), demo.today + datetime.timedelta(days=2))
+    repair = {"category": "other"} if key == "repaired" else None
+    services.assign(hazard, by=director, assignee=worker, deadline=deadline, note="请按期整改", repair=repair)
+    if key == "repaired":
+        _repair(demo, code, Hazard.objects.get(pk=hazard.pk).work_order)
+    if key in ("rectified", "reopened", "closed"):
+        services.rectify(hazard, by=worker_user, rectification="已整改完毕", photos=_photo())
+    if key == "reopened":
+        services.recheck(hazard, by=principal, passed=False, note="防滑垫仍未铺设，地面仍有积水")
+    if key in ("closed", "repaired"):
+        services.recheck(hazard, by=principal, passed=True, note="现场复查合格")
+
+
+def _repair(demo, code, order):
+    """Maintenance's own steps: the worker repairs, the director (who reported it) verifies."""
+    from houqin.maintenance import services as maintenance
+
+    director, worker = demo.user(f"{code}.director"), demo.person(code, "worker")
+    maintenance.assign(order, by=director, worker=worker)
+    maintenance.finish(order, by=demo.user(f"{code}.worker"), work_done="重新固定楼梯扶手，更换膨胀螺栓")
+    maintenance.verify(order, by=director)
+
+
+def _gate_week(demo, code):
+    school, guard = demo.school(code), demo.user(f"{code}.guard")
+    now = timezone.localtime()
+    for day in range(7, -1, -1):
+        for i, (name, number, phone, reason, host, plate) in enumerate(VISITORS):
+            if (day + i) % 3 == 0:
+                continue
+            kind = EntryKind.VEHICLE if plate and i % 2 == 0 else EntryKind.VISITOR
+            entry = services.log_in(GateEntry(school=school, kind=kind, name=name, phone=phone, reason=reason,
+                                              host=host, plate=plate), by=guard, id_number=number)
+            came = (now - datetime.timedelta(days=day)).replace(hour=8 + i, minute=10 * i, second=0, microsecond=0)
+            if day == 0:
+                came = now - datetime.timedelta(minutes=30 * (len(VISITORS) - i))
+            if day > 0 or i < 2:
+                services.log_out(entry, by=guard)
+                GateEntry.objects.filter(pk=entry.pk).update(entered_at=came, left_at=came + datetime.timedelta(
+                    minutes=40 + 5 * i))
+            else:
+                GateEntry.objects.filter(pk=entry.pk).update(entered_at=came)
+    services.log_in(GateEntry(school=school, name="推销人员", reason="推销教辅资料", host="无"), by=guard,
+                    refused_reason="无预约、无被访人，谢绝入校")
+
+
+@demo_step("safety", after=("maintenance",))
+def safety(demo):
+    for code, school in demo.schools.items():
+        if Hazard.objects.filter(school=school).exists():
+            continue
+        for spec in HAZARDS:
+            key, hazard = _hazard(demo, code, spec)
+            _work_through(demo, code, key, hazard)
+        demo.created[Hazard._meta.verbose_name] += len(HAZARDS)
+        demo.created[HazardEvent._meta.verbose_name] += HazardEvent.objects.filter(school=school).count()
+        _gate_week(demo, code)
+        services.escalate_overdue(demo.today)
+        demo.created[GateEntry._meta.verbose_name] += GateEntry.objects.filter(school=school).count()

@@ -1,0 +1,114 @@
+"""Forms of the safety app. Dropdowns are narrowed to the active school (SchoolForm, StyledForm)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from houqin.core.forms import SchoolForm, StyledForm
+from houqin.core.models import Person
+from houqin.core.services import check_upload
+
+# core-gap: the multiple-photo field lives in maintenance's forms; core could own it.
+from houqin.maintenance.choices import Category
+from houqin.maintenance.forms import MultipleFileField
+
+from .models import GateEntry, Hazard
+
+MAX_PHOTOS = 4
+
+
+def clean_photos(photos):
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
+    for photo in photos:
+        check_upload(photo)
+    return photos
+
+
+class HazardReportForm(SchoolForm):
+    """上报隐患 on a phone: level, where, what, the measure taken, photos."""
+
+    photos = MultipleFileField(label="现场照片", required=False, help_text=f"可拍照上传，最多 {MAX_PHOTOS} 张")
+
+    class Meta:
+        model = Hazard
+        fields = ["level", "source", "room", "place", "description", "measure"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
+
+    def clean_photos(self):
+        return clean_photos(self.cleaned_data.get("photos") or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("room") and not (cleaned.get("place") or "").strip():
+            raise ValidationError("请选择隐患地点或填写地点说明")
+        return cleaned
+
+
+class HazardEditForm(HazardReportForm):
+    """The director corrects what was reported (level, place, description, measure)."""
+
+    photos = None
+
+    class Meta(HazardReportForm.Meta):
+        fields = ["level", "source", "room", "place", "description", "measure"]
+
+
+class AssignForm(StyledForm):
+    assignee = forms.ModelChoiceField(label="整改责任人", queryset=Person.objects.filter(active=True))
+    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="整改要求", max_length=200, required=False)
+    repair = forms.BooleanField(label="需要维修：同时生成报修单", required=False)
+    category = forms.ChoiceField(label="报修类别", choices=Category.choices, initial=Category.OTHER, required=False)
+
+
+def repair_spec(data):
+    """The work order an assignment opens (AssignForm's or the API's data), or None."""
+    return {"category": data.get("category") or Category.OTHER} if data.get("repair") else None
+
+
+class RectifyForm(StyledForm):
+    rectification = forms.CharField(label="整改情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = MultipleFileField(label="整改后照片", required=True)
+
+    def clean_photos(self):
+        return clean_photos(self.cleaned_data.get("photos") or [])
+
+
+class RecheckForm(StyledForm):
+    passed = forms.TypedChoiceField(label="复查结论", choices=[("1", "合格，销号"), ("0", "不合格，重新整改")],
+                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    note = forms.CharField(label="复查意见", max_length=300, required=False)
+
+
+class IdNumberInput(forms.TextInput):
+    """Typed once and never sent back: a form shown again after an error asks for it again."""
+
+    def format_value(self, value):
+        return None
+
+
+class GateEntryForm(SchoolForm):
+    """门卫登记 at the gate: a visitor or a vehicle, let in or refused."""
+
+    id_number = forms.CharField(label="身份证号", max_length=30, required=False, widget=IdNumberInput(
+        attrs={"autocomplete": "off", "inputmode": "text"}), help_text="只保存后四位")
+    refused_reason = forms.CharField(label="拒绝入校原因", max_length=200, required=False,
+                                     help_text="填写即登记为拒绝入校")
+
+    field_order = ["kind", "name", "id_number", "phone", "plate", "people", "reason", "host", "refused_reason"]
+
+    class Meta:
+        model = GateEntry
+        fields = ["kind", "name", "phone", "plate", "people", "reason", "host"]
+
+
+class GateEntryEditForm(SchoolForm):
+    """A correction of a gate record; the identity number and the times are not edited."""
+
+    class Meta:
+        model = GateEntry
+        fields = ["kind", "name", "phone", "plate", "people", "reason", "host"]

@@ -1,0 +1,45 @@
+"""Home-page panels of the safety app: the guard's gate (who is still on campus) and the
+managers' overdue hazards (and the hazards waiting for them)."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from houqin.core.choices import Role
+from houqin.core.home import Panel, panel
+from houqin.core.rules import visible
+
+
+@panel
+def gate_panel(request):
+    """门卫: the visitors and vehicles still on campus."""
+    if request.school is None or Role.GUARD not in request.roles:
+        return None
+    from .models import GateEntry
+    from .services import still_on_campus
+
+    inside = still_on_campus(visible(GateEntry.objects.all(), request))
+    items = [(f"{timezone.localtime(e.entered_at):%H:%M} {e}", e.get_absolute_url(), e.get_kind_display())
+             for e in inside[:8]]
+    return Panel("仍在校内（来访人员、车辆）", reverse("safety:gate"), inside.count(), items,
+                 "warning" if items else "success")
+
+
+@panel
+def hazards_panel(request):
+    """The principal's and the director's overdue hazards, else those waiting to be assigned."""
+    if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR}:
+        return None
+    from .choices import HazardStatus
+    from .models import Hazard, overdue_q
+
+    hazards = visible(Hazard.objects.all(), request).select_related("room__building")
+    overdue = hazards.filter(overdue_q(timezone.localdate())).order_by("deadline", "pk")
+    url = reverse("safety:hazard_list")
+    if overdue.exists():
+        items = [(f"{h.number} {h.where}", h.get_absolute_url(), f"期限 {h.deadline:%m-%d}") for h in overdue[:8]]
+        return Panel("逾期未整改的隐患", url + "?overdue=true", overdue.count(), items, "danger")
+    waiting = hazards.filter(status=HazardStatus.REPORTED).order_by("reported_at", "pk")
+    if not waiting.exists():
+        return None
+    items = [(f"{h.number} {h.where}", h.get_absolute_url(), h.get_level_display()) for h in waiting[:8]]
+    return Panel("待指派整改的隐患", url + "?status=reported", waiting.count(), items, "warning")

@@ -1,0 +1,12 @@
+"""The safety section of the sidebar."""
+
+from django.utils.translation import gettext_lazy as _
+
+from houqin.core.menu import Item
+
+ITEMS = [
+    Item(_("上报隐患"), "safety:hazard_add", "safety.hazard", "exclamation-triangle", "add"),
+    Item(_("隐患台帐"), "safety:hazard_list", "safety.hazard", "journal-check"),
+    Item(_("门卫登记"), "safety:gate", "safety.gateentry", "door-open", "add"),
+    Item(_("来访车辆记录"), "safety:gateentry_list", "safety.gateentry", "card-list"),
+]

@@ -1,0 +1,186 @@
+"""Models of the safety app (安全): the hazard ledger (隐患台帐) with its append-only trail, the
+gate log (门卫登记) and the school's safety settings."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from houqin.core.ledger import AppendOnlyModel
+from houqin.core.models import Person, Room, School, SchoolOwned, SchoolSettings
+
+from .choices import OPEN, EntryKind, EntryStatus, HazardEventKind, HazardStatus, Level, Measure, Source
+
+
+class SafetySettings(SchoolSettings):
+    """The rectification deadline (整改期限) a hazard gets by level; the school's rule [L]."""
+
+    deadline_days_general = models.PositiveSmallIntegerField("一般隐患整改期限(天)", default=7)
+    deadline_days_larger = models.PositiveSmallIntegerField("较大隐患整改期限(天)", default=3)
+    deadline_days_major = models.PositiveSmallIntegerField("重大隐患整改期限(天)", default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全设置"
+
+    def deadline_days(self, level):
+        return {Level.GENERAL: self.deadline_days_general, Level.LARGER: self.deadline_days_larger,
+                Level.MAJOR: self.deadline_days_major}[level]
+
+
+class Hazard(SchoolOwned):
+    """A hazard (安全隐患): reported by anyone, assigned by the director to a person with a
+    deadline, rectified, and closed (闭环销号) only after a re-check by someone who neither
+    assigned nor rectified it; a failed re-check sends it back to rectification."""
+
+    level = models.CharField("隐患等级", max_length=8, choices=Level.choices, default=Level.GENERAL)
+    source = models.CharField("来源", max_length=12, choices=Source.choices, default=Source.REPORT)
+    room = models.ForeignKey(Room, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="地点")
+    place = models.CharField("地点说明", max_length=100, blank=True, help_text="没有对应房间时填写，如 操场东侧围墙")
+    description = models.TextField("隐患描述", max_length=1000)
+    measure = models.CharField("已采取措施", max_length=12, choices=Measure.choices, default=Measure.NONE,
+                               help_text="发现后立即采取的措施")
+    status = models.CharField("状态", max_length=12, choices=HazardStatus.choices, default=HazardStatus.REPORTED,
+                              editable=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name="报告人", editable=False)
+    reported_at = models.DateTimeField("发现时间", default=timezone.now, editable=False)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="指派人", editable=False)
+    assignee = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="整改责任人", editable=False)
+    deadline = models.DateField("整改期限", null=True, blank=True, editable=False)
+    work_order = models.ForeignKey("maintenance.WorkOrder", models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="报修单", editable=False)
+    rectification = models.TextField("整改情况", blank=True, editable=False)
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="整改登记人", editable=False)
+    rectified_at = models.DateTimeField("整改完成时间", null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="复查人", editable=False)
+    checked_at = models.DateTimeField("复查时间", null=True, blank=True, editable=False)
+    check_note = models.CharField("复查意见", max_length=300, blank=True, editable=False)
+    reopen_count = models.PositiveSmallIntegerField("复查不合格次数", default=0, editable=False)
+    escalated_at = models.DateTimeField("逾期上报时间", null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全隐患"
+        ordering = ["-reported_at", "-pk"]
+        indexes = [models.Index(fields=["school", "status"], name="hazard_school_status")]
+
+    def __str__(self):
+        return f"{self.number} {self.where}"
+
+    def get_absolute_url(self):
+        return reverse("safety:hazard_detail", args=[self.pk])
+
+    @property
+    def number(self):
+        """YH-20261207-0042: the day found and the row's id (no counter to race for)."""
+        return f"YH-{timezone.localtime(self.reported_at):%Y%m%d}-{self.pk or 0:04d}"
+
+    @property
+    def where(self):
+        return str(self.room) if self.room_id else (self.place or "—")
+
+    @property
+    def status_badge(self):
+        return HazardStatus(self.status).badge
+
+    @property
+    def is_open(self):
+        return self.status in OPEN
+
+    def overdue(self, today=None):
+        """Assigned, not yet rectified, and past its deadline."""
+        today = today or timezone.localdate()
+        return self.status == HazardStatus.ASSIGNED and self.deadline is not None and self.deadline < today
+
+    def default_deadline(self, today=None):
+        days = SafetySettings.of(self.school).deadline_days(self.level)
+        return (today or timezone.localdate()) + datetime.timedelta(days=days)
+
+
+def overdue_q(today):
+    return Q(status=HazardStatus.ASSIGNED, deadline__lt=today)
+
+
+class HazardEvent(AppendOnlyModel):
+    """The trail of a hazard (who reported, assigned, rectified, re-checked, when); append-only."""
+
+    school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name="学校")
+    hazard = models.ForeignKey(Hazard, models.PROTECT, related_name="events", verbose_name="隐患")
+    kind = models.CharField("事项", max_length=12, choices=HazardEventKind.choices)
+    status = models.CharField("办理后状态", max_length=12, choices=HazardStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                           verbose_name="经办人", help_text="空表示系统自动")
+    note = models.CharField("说明", max_length=500, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.hazard} {self.get_kind_display()}"
+
+
+class GateEntry(SchoolOwned):
+    """门卫登记: a visitor or a vehicle let in (or refused) and let out.
+
+    The identity number is never stored whole: only its last four characters (shown as
+    ****1234) and a keyed digest, which recognises a returning visitor who shows the same
+    card without the school holding the number (a leaked table gives no ID numbers)."""
+
+    kind = models.CharField("类别", max_length=8, choices=EntryKind.choices, default=EntryKind.VISITOR)
+    name = models.CharField("姓名", max_length=50, blank=True, help_text="来访人员或驾驶人")
+    id_last4 = models.CharField("证件号后四位", max_length=4, blank=True, editable=False)
+    id_digest = models.CharField("证件号摘要", max_length=64, blank=True, editable=False, db_index=True)
+    phone = models.CharField("电话", max_length=20, blank=True)
+    plate = models.CharField("车牌号", max_length=12, blank=True)
+    people = models.PositiveSmallIntegerField("人数", default=1)
+    reason = models.CharField("事由", max_length=200, blank=True)
+    host = models.CharField("被访人/部门", max_length=50, blank=True)
+    status = models.CharField("状态", max_length=12, choices=EntryStatus.choices, default=EntryStatus.ON_CAMPUS,
+                              editable=False)
+    refusal_reason = models.CharField("拒绝原因", max_length=200, blank=True, editable=False)
+    entered_at = models.DateTimeField("进校时间", default=timezone.now, editable=False)
+    left_at = models.DateTimeField("离校时间", null=True, blank=True, editable=False)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name="登记人", editable=False)
+    left_logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name="离校登记人", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "门卫登记"
+        ordering = ["-entered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "status"], name="gateentry_school_status"),
+            models.Index(fields=["school", "plate"], name="gateentry_school_plate"),
+        ]
+
+    def __str__(self):
+        who = " ".join(filter(None, [self.name, self.plate])) or "—"
+        return f"{self.get_kind_display()} {who}"
+
+    def get_absolute_url(self):
+        return reverse("safety:gateentry_detail", args=[self.pk])
+
+    @property
+    def id_masked(self):
+        """The only form in which the identity number is ever shown."""
+        return f"****{self.id_last4}" if self.id_last4 else ""
+
+    @property
+    def status_badge(self):
+        return EntryStatus(self.status).badge
+
+    @property
+    def on_campus(self):
+        return self.status == EntryStatus.ON_CAMPUS

@@ -1,0 +1,7 @@
+"""URLs of the safety app, gathered from its view modules."""
+
+from .views import gate, hazards
+
+app_name = "safety"
+
+urlpatterns = [*hazards.urlpatterns, *gate.urlpatterns]
