@@ -1,6 +1,7 @@
 """How the API knows who calls: a hashed token (core/tokens.py) or the browser's session,
 and either only once the second factor has been given when the user must give one."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 from .. import tokens
@@ -37,3 +38,9 @@ class TwoFactorSessionAuthentication(authentication.SessionAuthentication):
         if not getattr(user, "is_verified", lambda: False)() and two_factor_required_anywhere(user):
             raise exceptions.PermissionDenied(SECOND_FACTOR)
         return found
+
+
+class TwoFactorSessionScheme(SessionScheme):
+    """The OpenAPI description of the session: the cookie, as for DRF's own class."""
+
+    target_class = TwoFactorSessionAuthentication
