@@ -20,9 +20,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from houqin.core import tokens
 from houqin.core.choices import Role
 from houqin.core.rules import ADD, CHANGE, DELETE, VIEW, can
 
@@ -43,7 +43,7 @@ def api_client(world=None, role=None, school="a", *, auth="token", header=None):
     if role is not None:
         user = world.user(role, school)
         if auth == "token":
-            headers["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+            headers["HTTP_AUTHORIZATION"] = f"Token {tokens.issue(user)}"
         elif auth == "force":
             client.force_authenticate(user)
         elif auth == "session":

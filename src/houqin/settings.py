@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -133,12 +132,16 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
-# Lock an account+address pair out for an hour after 5 failed logins.
+# Lock an account+address pair out for an hour after 5 failed logins: the attacker's address is
+# locked out of that account, the staff signing in from elsewhere are not.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "houqin.core.views.auth.locked_out"
+# The address is the client's, read through the trusted proxies only (see below): behind nginx
+# the connecting address is nginx's for everybody, and one attacker would lock out the school.
+AXES_CLIENT_IP_CALLABLE = "houqin.core.middleware.client_address"
 AXES_VERBOSE = False
 # Staff sessions end after 8 idle hours and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 3600
@@ -146,6 +149,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Houqin 后勤"
+# API tokens expire after this many days without use (and die with the password, see core/tokens.py).
+HOUQIN_TOKEN_IDLE_DAYS = int(os.environ.get("HOUQIN_TOKEN_IDLE_DAYS", 30))
 
 # --- Security (production values when DEBUG is off) -----------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -155,6 +160,10 @@ HTTPS = _env_bool("HOUQIN_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and _env_bool("HOUQIN_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the nginx of deploy/ on the same host is 127.0.0.1. None by default: the connecting address is
+# the client's, and a client's own X-Forwarded-For is ignored (core.middleware.client_address).
+HOUQIN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("HOUQIN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -213,8 +222,8 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "houqin.core.api.authentication.HashedTokenAuthentication",
+        "houqin.core.api.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["houqin.core.api.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "houqin.core.api.pagination.Pagination",
@@ -222,11 +231,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "houqin.core.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # The token endpoint, per client address and per username asked for.
+    "DEFAULT_THROTTLE_RATES": {"token": "20/min", "token_user": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Houqin 后勤 API",
-    "DESCRIPTION": "学校后勤管理系统 API. Token auth: POST /api/v1/auth/token/.",
+    "DESCRIPTION": ("学校后勤管理系统 API. Token auth: POST /api/v1/auth/token/ (username, password and, "
+                    "for two-factor users, otp); then `Authorization: Token <token>`."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,4 +1,7 @@
-"""Request middleware: the active school and roles, two-factor enforcement, security headers."""
+"""Request middleware: the active school and roles, two-factor enforcement, security headers,
+and the client's address behind the trusted proxies."""
+
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponseForbidden
@@ -6,6 +9,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from .choices import TWO_FACTOR_ROLES
 from .tenancy import SchoolNotAllowed, activate
@@ -57,6 +61,20 @@ def two_factor_required(request):
     return user_has_device(user, confirmed=True)
 
 
+def two_factor_required_anywhere(user):
+    """two_factor_required for an API caller: a token works in every school of its owner
+    (X-School), so the second factor is due when any of his schools asks it of one of his
+    roles there, or when he has enrolled a device."""
+    from django_otp import user_has_device
+
+    from .models import Membership
+
+    covered = Membership.objects.filter(user=user, role__in=TWO_FACTOR_ROLES)
+    strict = covered.filter(school__require_two_factor=True).exists() or covered.filter(
+        district__schools__require_two_factor=True).exists()
+    return strict or user_has_device(user, confirmed=True)
+
+
 class TwoFactorMiddleware:
     """Sends a user who must use two-factor sign-in to verify (or enrol) before anything else."""
 
@@ -86,7 +104,9 @@ class TwoFactorMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response (Django 5.2 has no CSP)."""
+    """Content-Security-Policy and Permissions-Policy on every response (Django 5.2 has no CSP);
+    `Cache-Control: no-store` on every API response and on every page of a signed-in user
+    (names, phone numbers, money: nothing a shared school computer or a proxy should keep)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,4 +119,41 @@ class SecurityHeadersMiddleware:
             policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if self.personal(request):
+            add_never_cache_headers(response)
         return response
+
+    @staticmethod
+    def personal(request):
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        user = getattr(request, "user", None)
+        return request.path.startswith("/api/") or bool(user and user.is_authenticated)
+
+
+def _trusted(address, proxies):
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def client_address(request):
+    """The address of the client: REMOTE_ADDR, unless that is one of HOUQIN_TRUSTED_PROXIES;
+    then X-Forwarded-For is read from the right, past the trusted proxies, and the first
+    address they did not add is the client. A client's own X-Forwarded-For is never believed,
+    so changing it changes nothing. The login lockout (axes) and the API throttles use this."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.HOUQIN_TRUSTED_PROXIES
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            return remote  # a malformed header: fall back to the proxy itself
+        if not _trusted(address, proxies):
+            return address
+    return remote

@@ -542,3 +542,27 @@ class ImportJob(SchoolOwned):
         if self.finished:
             return 100
         return min(99, round(100 * self.checked / self.size)) if self.size else 0
+
+
+# --- API tokens ---------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`). Only the key's SHA-256 is stored, so a
+    copy of the database gives nobody a working key; `prefix` (its first 8 characters) lets
+    the owner tell his tokens apart on his account page. A token unused for
+    HOUQIN_TOKEN_IDLE_DAYS expires; core/tokens.py issues, checks and revokes them."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    digest = models.CharField("摘要", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("前缀", max_length=8, editable=False)
+    name = models.CharField("用途", max_length=100, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+        ordering = ["-last_used_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.prefix}…"

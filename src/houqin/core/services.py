@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import SCHOOL_ROLES, Role, WebhookKind
@@ -171,6 +172,16 @@ def grantable_roles(roles):
     return set().union(*(GRANTABLE.get(r, set()) for r in roles)) if roles else set()
 
 
+def accounts_near(school):
+    """The accounts a role at `school` may be granted to: those already holding a role at a
+    school of its district, or over the district. An account elsewhere is not the granter's
+    to take (the usernames of other districts are none of his business either)."""
+    from .models import User
+
+    return User.objects.filter(Q(memberships__school__district_id=school.district_id)
+                               | Q(memberships__district_id=school.district_id), is_active=True).distinct()
+
+
 @transaction.atomic
 def grant_role(school, *, by, username, role, display_name="", password="", person=None):
     """`by` gives `username` a role at the school, creating the account when it does not exist
@@ -189,6 +200,8 @@ def grant_role(school, *, by, username, role, display_name="", password="", pers
         validate_password(password, user)
         user.set_password(password)
         user.save()
+    elif not accounts_near(school).filter(pk=user.pk).exists():
+        raise ValidationError("该登录名已被其他辖区或已停用的账号使用，请换一个登录名")
     if Membership.objects.filter(user=user, school=school, role=role).exists():
         raise ValidationError(f"{user} 已是本校{Role(role).label}")
     membership = Membership.objects.create(user=user, school=school, role=role)

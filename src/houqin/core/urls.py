@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import models
 from .importers import PersonImporter
-from .views import auth, members, pages, places, school
+from .views import account, auth, members, pages, places, school
 from .views.generic import crud_urls, export_path
 from .views.imports import import_urls
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path("account/password/", account.password_change, name="password_change"),
     path("account/2fa/setup/", auth.otp_setup, name="otp_setup"),
     path("account/2fa/verify/", auth.otp_verify, name="otp_verify"),
     path("switch-school/", pages.switch, name="switch_school"),

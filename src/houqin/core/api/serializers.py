@@ -14,6 +14,7 @@ from rest_framework.settings import api_settings
 
 from .. import approvals
 from ..choices import Decision
+from ..middleware import two_factor_required_anywhere
 from ..models import (
     ApprovalRequest,
     Building,
@@ -33,17 +34,23 @@ from .base import ActionInput, SchoolScopedSerializer
 
 
 class TokenSerializer(serializers.Serializer):
-    """Username and password (and the 6-digit code when the user has two-factor sign-in)."""
+    """Username and password, and the 6-digit code when the user must use two-factor sign-in
+    (his school asks it of his role, or he has enrolled a device): then no token is issued
+    without it. A wrong name, a wrong password and a deactivated account get the same answer."""
 
     username = serializers.CharField(label="用户名", write_only=True, max_length=150)
     password = serializers.CharField(label="密码", write_only=True, max_length=128, trim_whitespace=False,
                                      style={"input_type": "password"})
     otp = serializers.RegexField(
         r"^\d{6}$", label="动态验证码", write_only=True, required=False, allow_blank=True,
-        help_text="已开启两步验证的用户须填写验证器 App 上的 6 位数字",
+        help_text="两步验证：学校要求两步验证的角色（校长、总务主任、会计、勤办）及已自行开启两步验证的用户"
+                  "须填写验证器 App 上的 6 位数字，否则不发令牌；尚未绑定验证器的须先在网页上开启两步验证",
         error_messages={"invalid": "请输入验证器 App 上的 6 位数字"},
     )
-    token = serializers.CharField(label="令牌", read_only=True)
+    name = serializers.CharField(label="用途", write_only=True, required=False, allow_blank=True, max_length=100,
+                                 help_text="如“仓库扫码枪”，显示在“我的账号”页的令牌列表中")
+    token = serializers.CharField(label="令牌", read_only=True,
+                                  help_text="只显示这一次；连续 30 天（HOUQIN_TOKEN_IDLE_DAYS）未使用即失效")
 
     def validate(self, attrs):
         request = self.context["request"]
@@ -54,17 +61,20 @@ class TokenSerializer(serializers.Serializer):
             if getattr(http_request, "axes_locked_out", False):
                 raise exceptions.Throttled(detail="登录失败次数过多，账号已被暂时锁定，请一小时后再试")
             raise serializers.ValidationError("用户名或密码错误", code="authorization")
-        if not user.is_active:
-            raise serializers.ValidationError("该账号已停用", code="authorization")
-        if user_has_device(user, confirmed=True):
-            code = attrs.get("otp")
-            if not code:
-                raise serializers.ValidationError(
-                    {"otp": "该账号已开启两步验证，请填写验证器 App 上的 6 位数字"})
-            if match_token(user, code) is None:
-                raise serializers.ValidationError({"otp": "验证码不正确或已过期"})
+        if two_factor_required_anywhere(user):
+            self.check_second_factor(user, attrs.get("otp"))
         attrs["user"] = user
         return attrs
+
+    @staticmethod
+    def check_second_factor(user, code):
+        if not user_has_device(user, confirmed=True):
+            raise serializers.ValidationError(
+                {"otp": "您的角色须使用两步验证：请先在网页上登录并开启两步验证，再用验证码获取令牌"})
+        if not code:
+            raise serializers.ValidationError({"otp": "该账号须两步验证，请填写验证器 App 上的 6 位数字"})
+        if match_token(user, code) is None:
+            raise serializers.ValidationError({"otp": "验证码不正确或已过期"})
 
 
 # --- School-owned rows ---------------------------------------------------------

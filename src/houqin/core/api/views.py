@@ -6,13 +6,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from .. import approvals, filtersets, services
+from .. import approvals, filtersets, services, tokens
 from ..choices import ApprovalStatus
 from ..importers import PersonImporter
 from ..models import (
@@ -33,27 +31,30 @@ from ..tenancy import schools_for
 from . import serializers as s
 from .base import SchoolScopedReadOnlyViewSet, SchoolScopedViewSet
 from .imports import ImportViewSet
+from .throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 # --- Authentication ----------------------------------------------------------
 
 
 class ObtainTokenView(generics.GenericAPIView):
-    """Exchange a username and password (plus the 6-digit code when two-factor sign-in is on)
-    for an API token; send it afterwards as `Authorization: Token <token>`."""
+    """Exchange a username and password — plus the 6-digit code (`otp`) when the user must use
+    two-factor sign-in — for a new API token; send it afterwards as `Authorization: Token
+    <token>`. The token is shown once; it expires after 30 days without use and is revoked when
+    the password changes, the account is deactivated or a role is taken away. Requests are
+    limited per client address and per username."""
 
     serializer_class = s.TokenSerializer
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
     pagination_class = None
 
     @extend_schema(summary="获取 API 令牌", auth=[], responses={200: s.TokenSerializer})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        data = serializer.validated_data
+        return Response({"token": tokens.issue(data["user"], data.get("name", ""))})
 
 
 # --- Schools, places and people ------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -35,11 +36,23 @@ class MembershipAddView(SchoolScopedMixin, View):
     model = models.Membership
     action = ADD
 
-    def form(self, data=None):
-        return GrantRoleForm(data, school=self.request.school, roles=self.request.roles)
+    def form(self, data=None, username=""):
+        return GrantRoleForm(data, school=self.request.school, roles=self.request.roles,
+                             initial={"username": username})
+
+    def found(self, query):
+        """Accounts of the district matching the search (name or username): an existing
+        account is picked from here, not typed (services.grant_role refuses the others)."""
+        if not query:
+            return None
+        match = Q(username__icontains=query) | Q(display_name__icontains=query)
+        return services.accounts_near(self.request.school).filter(match).order_by("username")[:20]
 
     def get(self, request):
-        return render(request, "core/membership_add.html", {"form": self.form()})
+        query = request.GET.get("q", "").strip()[:50]
+        return render(request, "core/membership_add.html", {
+            "form": self.form(username=request.GET.get("username", "")[:150]), "q": query,
+            "found": self.found(query)})
 
     def post(self, request):
         form = self.form(request.POST)
