@@ -105,6 +105,7 @@ class AccompaniedMealSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "date", "meal", "companion_kind", "person", "companion_name", "companion",
                   "rating", "comments", "response", "responded_by", "responded_at", "updated_at"]
         read_only_fields = [*HOUSEKEEPING, "response", "responded_by", "responded_at"]
+        extra_kwargs = {"date": {"required": True}, "meal": {"required": True}}  # a PUT names its meal
 
 
 class RespondInput(ActionInput):
