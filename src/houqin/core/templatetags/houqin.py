@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..choices import ApprovalStatus
 from ..columns import Column, model_columns
-from ..menu import sections
+from ..menu import menu_for
 from ..money import yuan
 from ..rules import can
 
@@ -30,14 +30,11 @@ def sidebar(context):
     request = context["request"]
     roles = getattr(request, "roles", frozenset())
     parts = []
-    for title, items in sections():
-        links = [
-            (reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
-            for i in items if i.model is None or can(roles, i.action, i.model)
-        ]
-        if links:
-            nav = format_html_join("", LINK, links)
-            parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
+    for title, items in menu_for(request.user, roles):
+        links = [(reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
+                 for i in items]
+        nav = format_html_join("", LINK, links)
+        parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
     return format_html_join("", "{}", ((p,) for p in parts))
 
 
