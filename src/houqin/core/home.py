@@ -7,9 +7,8 @@ for this person."""
 import functools
 from dataclasses import dataclass, field
 
-from django.utils.module_loading import autodiscover_modules
-
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
 from .choices import Role
 from .tenancy import scope

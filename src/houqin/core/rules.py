@@ -164,7 +164,7 @@ def works_on(user, roles, model):
         return True
     if any(isinstance(s, Step) and s.roles & roles for s in row.values()):
         return True
-    named_reader = not EVERYONE <= row[VIEW]
+    named_reader = not row[VIEW] >= EVERYONE
     own_rows_only = row.get(ROWS) is not None and row[ROWS](user, frozenset(roles)) is not None
     return named_reader or own_rows_only
 

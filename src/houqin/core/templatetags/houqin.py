@@ -8,7 +8,6 @@ from ..choices import ApprovalStatus
 from ..columns import Column, model_columns
 from ..menu import menu_for
 from ..money import yuan
-from ..rules import can
 
 register = template.Library()
 register.filter("yuan", yuan)
