@@ -169,6 +169,16 @@ def works_on(user, roles, model):
     return named_reader or own_rows_only
 
 
+# Who reads staff phone numbers and certificate numbers when the school has not opened them.
+CONTACT_READERS = OFFICE | {R.DISTRICT_OFFICER}
+
+
+def sees_staff_contacts(roles, school):
+    """True when a person with `roles` may read colleagues' phone and certificate numbers in
+    `school`: the office always, everyone once the school opens them (School.staff_contacts_open)."""
+    return bool(set(roles) & CONTACT_READERS) or bool(school is not None and school.staff_contacts_open)
+
+
 def perms_for(roles, model):
     """{"view": bool, "add": bool, ...} for templates."""
     return {action: can(roles, action, model) for action in ACTIONS}

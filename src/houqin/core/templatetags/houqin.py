@@ -50,3 +50,26 @@ def cell(obj, column):
 def badge_class(status):
     """The badge colour of an approval's status."""
     return ApprovalStatus(status).badge if status in ApprovalStatus.values else "secondary"
+
+
+STATUS_SOURCES = {"status", "state", "status_label", "state_badge", "status_badge"}
+PHONE_FACTS = 3
+
+
+@register.filter
+def card_roles(columns):
+    """(column, role) pairs saying how each column shows on a phone, where a list is a stack
+    of cards (houqin.css .table-cards): the first column is the card's title, a status column
+    its badge, the next three its facts; the others are left to the wide screen."""
+    pairs, facts = [], 0
+    for index, column in enumerate(columns):
+        if index == 0:
+            role = "title"
+        elif str(column.source) in STATUS_SOURCES or str(column.header) == "状态":
+            role = "status"
+        elif facts < PHONE_FACTS:
+            role, facts = "fact", facts + 1
+        else:
+            role = "more"
+        pairs.append((column, role))
+    return pairs
