@@ -107,3 +107,14 @@ def test_the_whole_register_prints_in_batches_with_a_chinese_note(world, monkeyp
     assert second.count("<svg") == 1 and "上一批" in second and "下一批" not in second
     room = client.get(reverse("assets:labels"), {"room": assets[0].room_id}).content.decode()
     assert room.count("<svg") == 3 and "分批打印" not in room  # a chosen range is printed whole
+
+
+def test_the_board_never_says_minus_days(world):
+    import datetime
+
+    from django.utils import timezone
+
+    order = report(world)  # the demo's orders may be stamped a little after "now"
+    WorkOrder.objects.filter(pk=order.pk).update(reported_at=timezone.now() + datetime.timedelta(hours=3))
+    page = world.client(Role.DIRECTOR).get(reverse("maintenance:board")).content.decode()
+    assert order.number in page and "今天报修" in page and "已 -" not in page
