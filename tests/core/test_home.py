@@ -84,5 +84,70 @@ def test_every_sidebar_link_opens_for_the_role_that_sees_it(world, role):
     nav = home[home.index('class="nav-link'):]
     links = sorted(set(re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav)))
     assert links, "the sidebar shows nothing"
-    refused = [url for url in links if client.get(url).status_code != 200]
+    answers = {url: client.get(url).status_code for url in links}
+    refused = {url: code for url, code in answers.items() if code != 200}  # 403, 404, a redirect …
     assert not refused, refused
+
+
+def _menu(client):
+    import re
+
+    home = client.get(reverse("core:home")).content.decode()
+    return set(re.findall(r'class="nav-link[^"]*" href="([^"]+)"', home[home.index('id="sidebar"'):]))
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.GUARD, Role.CANTEEN, Role.WORKER, Role.BUYER, Role.ACCOUNTANT])
+def test_asset_import_is_not_in_the_menu_of_who_may_not_import(world, role):
+    assert reverse("assets:asset_import") not in _menu(world.client(role))
+    assert world.client(role).get(reverse("assets:asset_import")).status_code == 403
+
+
+def test_the_guards_menu_holds_only_what_a_guard_does(world):
+    """Generated from the rules: he may report repairs and ask for supplies; the school's
+    rooms, terms and asset register are open to him but are not his work."""
+    assert _menu(world.client(Role.GUARD)) == {
+        reverse(name) for name in ("core:home", "core:approval_inbox", "core:notification_list",
+                                   "maintenance:workorder_add", "maintenance:workorder_list",
+                                   "stock:requisition_list")}
+
+
+def test_the_menu_is_generated_from_the_rules(world, monkeypatch):
+    """A role given a step on a model finds its page in his menu; nothing else is listed."""
+    from houqin.core import rules
+
+    guard = world.client(Role.GUARD)
+    assert reverse("stock:item_list") not in _menu(guard)
+    row = dict(rules.RULES["stock.item"], add=frozenset({Role.GUARD}))
+    monkeypatch.setitem(rules.RULES, "stock.item", row)
+    assert reverse("stock:item_list") in _menu(guard)
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.GUARD, Role.CANTEEN])
+def test_reporting_a_repair_is_the_first_big_button_for_who_only_reports(world, role):
+    page = world.client(role).get(reverse("core:home")).content.decode()
+    shortcuts = page[page.index('id="home-shortcuts"'):page.index('id="home-panels"')]
+    first = shortcuts[shortcuts.index("<a "):shortcuts.index("</a>")]
+    assert "btn-lg" in first and reverse("maintenance:workorder_add") in first and "报修" in first
+
+
+def test_the_teacher_sees_his_orders_with_their_status_and_his_class_assets(world):
+    from houqin.maintenance import services
+    from houqin.maintenance.models import WorkOrder
+    from tests.assets.test_api import asset_in, teacher_room
+
+    room = teacher_room(world)
+    order = services.report(WorkOrder(school=world.schools["a"], room=room, category="door", description="门坏了"),
+                            by=world.user(Role.TEACHER))
+    asset_in(world, name="教室投影机")
+    page = world.client(Role.TEACHER).get(reverse("core:home")).content.decode()
+    assert "我的报修" in page and order.number in page and "待派单" in page
+    assert "我班级和负责房间的资产" in page and "教室投影机" in page
+    director = world.client(Role.DIRECTOR).get(reverse("core:home")).content.decode()
+    assert "待派单报修" in director and "我班级和负责房间的资产" not in director
+
+
+def test_the_guard_and_canteen_home_says_what_they_can_do_today(world):
+    for role in (Role.GUARD, Role.CANTEEN):
+        page = world.client(role).get(reverse("core:home")).content.decode()
+        assert "今天可以办的事" in page and reverse("stock:requisition_list") in page
+    assert "今天可以办的事" not in world.client(Role.DIRECTOR).get(reverse("core:home")).content.decode()

@@ -11,5 +11,5 @@ ITEMS = [
     Item(_("报废"), "assets:scraprequest_list", "assets.scraprequest", "trash3"),
     Item(_("总帐"), "assets:report_ledger", "assets.asset", "journal-text"),
     Item(_("资产导入"), "assets:asset_import", "assets.asset", "file-earmark-arrow-up", action="add"),
-    Item(_("盘点"), "assets:stocktake_list", "assets.stocktake", "clipboard-check"),
+    Item(_("盘点"), "assets:stocktake_list", "assets.stocktakeroom", "clipboard-check")  # who counts a room,
 ]

@@ -128,7 +128,8 @@ class SchoolSettingsForm(SchoolForm):
     class Meta:
         model = School
         fields = ["name", "address", "pupils", "boarding", "principal_threshold", "district_threshold",
-                  "capitalisation_threshold", "require_two_factor", "webhook_kind", "webhook_url"]
+                  "capitalisation_threshold", "require_two_factor", "staff_contacts_open", "webhook_kind",
+                  "webhook_url"]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,14 +1,20 @@
-"""The home page is a list of panels: "what this person has to do today". Each module
-registers its own panels; a panel returns None when it has nothing for this person."""
+"""The home page: big shortcuts to the person's main jobs, then panels of "what this person
+has to do today". Each app registers its own in its `home.py` (found through INSTALLED_APPS,
+so a new app edits no core file): `@shortcut` functions return a list of Shortcut (primary
+ones come first, as large buttons), `@panel` functions a Panel or None when there is nothing
+for this person."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
 from .choices import Role
 from .tenancy import scope
 
 PANELS = []
+SHORTCUTS = []
 
 
 @dataclass
@@ -20,13 +26,54 @@ class Panel:
     tone: str = "primary"
 
 
+@dataclass(frozen=True)
+class Shortcut:
+    """A big touch target on the home page: the person's main job (报修, 派单 …)."""
+
+    label: str
+    url: str
+    icon: str = "arrow-right-circle"
+    primary: bool = False
+
+
 def panel(func):
     PANELS.append(func)
     return func
 
 
+def shortcut(func):
+    SHORTCUTS.append(func)
+    return func
+
+
+@functools.cache
+def _discover():
+    autodiscover_modules("home")
+
+
 def panels_for(request):
+    _discover()
     return [p for p in (func(request) for func in PANELS) if p is not None]
+
+
+def shortcuts_for(request):
+    """Every app's shortcuts for this person, the primary ones first (each app's order kept)."""
+    _discover()
+    found = [s for func in SHORTCUTS for s in (func(request) or ())]
+    return sorted(found, key=lambda s: not s.primary)
+
+
+@panel
+def what_i_can_do_panel(request):
+    """The guard and the canteen manager, until their apps add their daily work: every page
+    of their menu (generated from the rules), so the home says plainly what they can do."""
+    from .menu import menu_for
+
+    if request.school is None or not set(request.roles) & {Role.GUARD, Role.CANTEEN}:
+        return None
+    items = [(str(i.label), reverse(i.url_name), "") for _title, section in menu_for(request.user, request.roles)
+             for i in section if i.url_name != "core:home"]
+    return Panel("今天可以办的事", reverse("core:home"), len(items), items, "primary")
 
 
 @panel
@@ -35,6 +82,8 @@ def approvals_panel(request):
 
     pending = inbox(request.user).order_by("created_at")
     items = [(a.title, a.get_absolute_url(), a.school.name) for a in pending[:5]]
+    if not items and not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.DISTRICT_OFFICER}:
+        return None  # who signs only now and then is not shown an empty inbox first
     return Panel("待我审批", reverse("core:approval_inbox"), pending.count(), items, "warning")
 
 

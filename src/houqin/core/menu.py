@@ -1,6 +1,9 @@
 """The sidebar: modules and their pages. Each app declares its own section under a key (its
 label) and may place items under another section's key, so no app edits another's menu; an
-item shows only to roles that may view its model (asked of the same rules table). Labels are
+item shows only to who may do its `action` on its model and works on that model
+(rules.works_on: he adds, changes or takes a step on its rows, is named among its readers,
+sees only his own rows, or oversees the school) — the menu is generated from the rules table,
+never from per-role lists. Labels are
 Chinese source strings wrapped in gettext_lazy, translated when the sidebar renders."""
 
 from collections import defaultdict
@@ -16,6 +19,11 @@ class Item:
     model: str | None = None  # a model label checked against the rules; None = everyone
     icon: str = "dot"
     action: str = "view"  # what the rules must allow on `model`: an action or a step ("oversee")
+
+    def shows_to(self, user, roles):
+        from .rules import can, works_on
+
+        return self.model is None or (can(roles, self.action, self.model) and works_on(user, roles, self.model))
 
 
 # key -> (title, items), in the order the sections are declared; core's come first.
@@ -59,3 +67,10 @@ def sections():
     if unknown:
         raise LookupError(f"menu items placed under undeclared sections: {sorted(unknown)}")
     return [(title, [*items, *PLACED[key]]) for key, (title, items) in SECTIONS.items()]
+
+
+def menu_for(user, roles):
+    """(title, items) of the sections with something for `user` with `roles`, each holding
+    only the items that show to him."""
+    shown = [(title, [i for i in items if i.shows_to(user, roles)]) for title, items in sections()]
+    return [(title, items) for title, items in shown if items]

@@ -61,6 +61,9 @@ class School(models.Model):
         "固定资产起点(元)", **MONEY, default=Decimal("1000.00"), validators=[MinValueValidator(0)]
     )
     require_two_factor = models.BooleanField("校长、主任、会计须两步验证", default=False)
+    staff_contacts_open = models.BooleanField(
+        "教职工电话和证件号全校可见", default=False,
+        help_text="关闭时只有校长、总务主任、会计和仓管员（及勤办）能看到教职工的电话和证件号，其他人只看到姓名和岗位")
     webhook_kind = models.CharField("群机器人", max_length=16, choices=WebhookKind.choices, blank=True)
     webhook_url = models.URLField("群机器人地址", blank=True)
     history = HistoricalRecords()

@@ -146,6 +146,39 @@ def takes_attachments(model):
     return bool(RULES.get(_label(model), {}).get(ATTACHMENTS)) and is_school_owned(model)
 
 
+# Who oversees the whole school and so finds every page he may read in his menu.
+OVERSEERS = MANAGERS | {R.ACCOUNTANT, R.DISTRICT_OFFICER}
+
+
+def works_on(user, roles, model):
+    """True when `model` is part of the work of `user` with `roles`, so that its page belongs
+    in his menu: he may add, change or delete its rows or take one of its steps (a step open
+    only to "the person on the row" does not count), the table names him among its readers (a
+    view narrower than the whole school), he sees only his own rows of it, or he oversees the
+    school. Everyone may read the school's rooms; only who keeps them finds 房间 in his menu."""
+    roles = set(roles)
+    row = RULES.get(_label(model), {})
+    if not row.get(VIEW, frozenset()) & roles:
+        return False
+    if roles & OVERSEERS or any(row.get(a, frozenset()) & roles for a in (ADD, CHANGE, DELETE)):
+        return True
+    if any(isinstance(s, Step) and s.roles & roles for s in row.values()):
+        return True
+    named_reader = not row[VIEW] >= EVERYONE
+    own_rows_only = row.get(ROWS) is not None and row[ROWS](user, frozenset(roles)) is not None
+    return named_reader or own_rows_only
+
+
+# Who reads staff phone numbers and certificate numbers when the school has not opened them.
+CONTACT_READERS = OFFICE | {R.DISTRICT_OFFICER}
+
+
+def sees_staff_contacts(roles, school):
+    """True when a person with `roles` may read colleagues' phone and certificate numbers in
+    `school`: the office always, everyone once the school opens them (School.staff_contacts_open)."""
+    return bool(set(roles) & CONTACT_READERS) or bool(school is not None and school.staff_contacts_open)
+
+
 def perms_for(roles, model):
     """{"view": bool, "add": bool, ...} for templates."""
     return {action: can(roles, action, model) for action in ACTIONS}

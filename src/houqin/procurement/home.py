@@ -24,3 +24,44 @@ def licences_panel(request):
                       lic.get_absolute_url(), badge))
     return Panel("供应商证照已过期或30天内到期", reverse("procurement:licence_list") + "?expiring=true",
                  due.count(), items, "danger" if items else "success")
+
+
+@panel
+def requests_to_order_panel(request):
+    """The buyer's approved requests with no order yet (已批准待下单)."""
+    from houqin.core.rules import visible
+
+    from .choices import RequestStatus
+    from .models import PurchaseRequest
+    from .rules import BUYERS
+
+    if request.school is None or not set(request.roles) & BUYERS:
+        return None
+    approved = visible(PurchaseRequest.objects.all(), request).filter(status=RequestStatus.APPROVED)
+    rows = list(approved.order_by("submitted_at")[:8])
+    if not rows:
+        return None
+    items = [(f"{r.number} {r.title}", r.get_absolute_url(), f"{r.amount} 元") for r in rows]
+    return Panel("待下单的采购申请", reverse("procurement:purchaserequest_list") + f"?status={RequestStatus.APPROVED}",
+                 approved.count(), items, "warning")
+
+
+@panel
+def deliveries_panel(request):
+    """Orders placed and not yet accepted: the deliveries the keeper (and the other receivers)
+    are to accept (验收)."""
+    from houqin.core.rules import visible
+
+    from .choices import OrderStatus
+    from .models import PurchaseOrder
+    from .rules import RECEIVERS
+
+    if request.school is None or not set(request.roles) & (RECEIVERS - {Role.BUYER}):
+        return None
+    open_orders = (visible(PurchaseOrder.objects.all(), request).select_related("supplier")
+                   .filter(status__in=[OrderStatus.PLACED, OrderStatus.ACCEPTING]))
+    rows = list(open_orders.order_by("deliver_by", "ordered_on")[:8])
+    if not rows:
+        return None
+    items = [(f"{o.number} {o.supplier.name}", o.get_absolute_url(), o.get_status_display()) for o in rows]
+    return Panel("待验收的送货", reverse("procurement:purchaseorder_list"), open_orders.count(), items, "warning")

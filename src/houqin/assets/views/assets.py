@@ -13,6 +13,7 @@ from houqin.core.models import ApprovalRequest
 from houqin.core.rules import ADD, CHANGE, can
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, export_path
+from houqin.core.views.records import RecordAction, RecordPageMixin
 
 from .. import filtersets, forms, services
 from ..choices import AssetStatus, CompensationStatus, HoldingKind
@@ -51,13 +52,29 @@ ACTIONS_BY_STATUS = {
 }
 
 
-class AssetDetailView(ObjectDetailView):
+class AssetDetailView(RecordPageMixin, ObjectDetailView):
+    """The asset's status, 报修 / 盘点 and the keeper's steps at the top, then its filled fields."""
+
     model = Asset
     template_name = "assets/asset_detail.html"
     select_related = ("category", "room__building", "custodian")
-    fields = ("tag", "kind", "name", "category", "model_spec", "brand", "unit_price", "quantity", "unit",
-              "purchase_date", "funding_source", "supplier", "invoice_number", "warranty_end", "room", "custodian",
-              "status", "capitalised", "notes", "created_at")
+    field_groups = (
+        ("资产", ("tag", "kind", "name", "category", "model_spec", "brand")),
+        ("存放", ("room", "custodian")),
+        ("购置", ("unit_price", "quantity", "unit", "purchase_date", "funding_source", "supplier", "invoice_number",
+                "warranty_end", "capitalised")),
+        ("其他", ("notes", "created_at")),
+    )
+    record_actions = (
+        RecordAction("move", "调拨（换地点或保管人）", "assets:asset_move"),
+        RecordAction("split", "拆分", "assets:asset_split"),
+        RecordAction("lend", "借出", "assets:asset_lend"),
+        RecordAction("damage", "报损（损坏赔偿）", "assets:asset_damage"),
+        RecordAction("repair", "送修", "assets:asset_repair"),
+        RecordAction("repaired", "登记修复", "assets:asset_repaired"),
+        RecordAction("lost", "登记丢失", "assets:asset_lost", confirm="确定登记丢失？将从总帐中减除。"),
+        RecordAction("scrap", "申请报废", "assets:asset_scrap"),
+    )
 
     def get_context_data(self, **kwargs):
         asset, roles, school = self.object, self.request.roles, self.request.school

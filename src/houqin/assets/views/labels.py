@@ -27,6 +27,10 @@ from ..models import Asset, StocktakeLine, StocktakeRoom
 
 LABELS_PER_PAGE = 24  # 3 columns × 8 rows
 MAX_LABELS = 1000
+# With no filter (the whole register) a sheet is printed in batches of 10 A4 pages: a school
+# of 1,000 assets does not wait for 42 pages it did not ask for.
+UNFILTERED_BATCH = 10 * LABELS_PER_PAGE
+SELECTING = {"ids", *AssetFilterSet.base_filters}
 
 
 @lru_cache(maxsize=4096)
@@ -70,16 +74,34 @@ class LabelSheetView(SchoolScopedMixin, View):
             queryset = _selection(request)
         except ValueError as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-        assets = list(queryset.only("id", "tag", "name", "room__name")[: MAX_LABELS + 1])
-        truncated = len(assets) > MAX_LABELS
-        assets = assets[:MAX_LABELS]
+        filtered = any(request.GET.get(key) for key in SELECTING)
+        batch = MAX_LABELS if filtered else UNFILTERED_BATCH
+        number = _batch_number(request)
+        start = (number - 1) * batch
+        assets = list(queryset.only("id", "tag", "name", "room__name")[start:start + batch + 1])
+        more = len(assets) > batch
+        truncated = more and filtered
+        assets = assets[:batch]
         labels = [{"tag": a.tag, "name": a.name, "room": a.room.name,
                    "qr": qr_svg(request.build_absolute_uri(reverse("assets:scan", args=[a.tag])))} for a in assets]
         pages = [labels[i:i + LABELS_PER_PAGE] for i in range(0, len(labels), LABELS_PER_PAGE)]
         return render(request, "assets/label_sheet.html", {
             "pages": pages, "count": len(labels), "truncated": truncated, "max_labels": MAX_LABELS,
-            "school": request.school,
+            "school": request.school, "batch": number, "batch_size": batch,
+            "next_batch": _batch_url(request, number + 1) if more and not filtered else None,
+            "previous_batch": _batch_url(request, number - 1) if number > 1 else None,
         })
+
+
+def _batch_number(request):
+    value = request.GET.get("batch", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _batch_url(request, number):
+    query = request.GET.copy()
+    query["batch"] = number
+    return f"{request.path}?{query.urlencode()}"
 
 
 def stocktake_link(request, asset):

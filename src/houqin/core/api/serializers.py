@@ -176,6 +176,16 @@ class PersonSerializer(SchoolOwnedSerializer):
                   "updated_at"]
         read_only_fields = ["school", "user", "updated_at"]
 
+    def to_representation(self, instance):
+        """The phone number only for who may read it (rules.sees_staff_contacts); else empty."""
+        from ..rules import sees_staff_contacts
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_staff_contacts(getattr(request, "roles", ()), request.school):
+            data["phone"] = ""
+        return data
+
 
 class CertificateSerializer(SchoolOwnedSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)

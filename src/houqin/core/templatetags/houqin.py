@@ -6,9 +6,8 @@ from django.utils.html import format_html, format_html_join
 
 from ..choices import ApprovalStatus
 from ..columns import Column, model_columns
-from ..menu import sections
+from ..menu import menu_for
 from ..money import yuan
-from ..rules import can
 
 register = template.Library()
 register.filter("yuan", yuan)
@@ -30,14 +29,11 @@ def sidebar(context):
     request = context["request"]
     roles = getattr(request, "roles", frozenset())
     parts = []
-    for title, items in sections():
-        links = [
-            (reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
-            for i in items if i.model is None or can(roles, i.action, i.model)
-        ]
-        if links:
-            nav = format_html_join("", LINK, links)
-            parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
+    for title, items in menu_for(request.user, roles):
+        links = [(reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
+                 for i in items]
+        nav = format_html_join("", LINK, links)
+        parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
     return format_html_join("", "{}", ((p,) for p in parts))
 
 
@@ -54,3 +50,26 @@ def cell(obj, column):
 def badge_class(status):
     """The badge colour of an approval's status."""
     return ApprovalStatus(status).badge if status in ApprovalStatus.values else "secondary"
+
+
+STATUS_SOURCES = {"status", "state", "status_label", "state_badge", "status_badge"}
+PHONE_FACTS = 3
+
+
+@register.filter
+def card_roles(columns):
+    """(column, role) pairs saying how each column shows on a phone, where a list is a stack
+    of cards (houqin.css .table-cards): the first column is the card's title, a status column
+    its badge, the next three its facts; the others are left to the wide screen."""
+    pairs, facts = [], 0
+    for index, column in enumerate(columns):
+        if index == 0:
+            role = "title"
+        elif str(column.source) in STATUS_SOURCES or str(column.header) == "状态":
+            role = "status"
+        elif facts < PHONE_FACTS:
+            role, facts = "fact", facts + 1
+        else:
+            role = "more"
+        pairs.append((column, role))
+    return pairs

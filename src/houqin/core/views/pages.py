@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import approvals, services
 from ..forms import AttachmentForm, SignForm
-from ..home import panels_for
+from ..home import panels_for, shortcuts_for
 from ..models import ApprovalRequest, Attachment, Notification
 from ..rules import ADD, VIEW, can, takes_attachments, visible
 from ..tenancy import SchoolNotAllowed, scope, switch_school
@@ -27,7 +27,8 @@ def _back(request, fallback="core:home"):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"panels": panels_for(request)})
+    return render(request, "core/home.html", {"panels": panels_for(request),
+                                              "shortcuts": shortcuts_for(request)})
 
 
 @login_required

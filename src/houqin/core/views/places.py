@@ -2,6 +2,7 @@
 
 from .. import filtersets, forms, models
 from ..columns import Column
+from ..rules import sees_staff_contacts
 from .generic import ObjectDetailView, ObjectEditView, ObjectListView
 
 
@@ -91,13 +92,25 @@ class PersonListView(ObjectListView):
     filterset_class = filtersets.PersonFilterSet
     columns = ("name", "gender", "position", "employment", "phone", "active")
 
+    def table_columns(self):
+        """Without the phone numbers for who may not read them (the export follows the page)."""
+        columns = super().table_columns()
+        if sees_staff_contacts(self.request.roles, self.request.school):
+            return columns
+        return [c for c in columns if c.source != "phone"]
+
 
 class PersonDetailView(ObjectDetailView):
     model = models.Person
     template_name = "core/person_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(certificates=self.object.certificates.all(), **kwargs)
+        context = super().get_context_data(certificates=self.object.certificates.all(), **kwargs)
+        context["sees_contacts"] = sees_staff_contacts(self.request.roles, self.request.school)
+        if not context["sees_contacts"]:
+            phone = models.Person._meta.get_field("phone").verbose_name
+            context["rows"] = [(label, value) for label, value in context["rows"] if label != phone]
+        return context
 
 
 class PersonEditView(ObjectEditView):

@@ -24,6 +24,7 @@ from houqin.core.views.generic import (
     SchoolScopedMixin,
     export_path,
 )
+from houqin.core.views.records import RecordAction, RecordPageMixin
 
 from .. import filtersets, forms, services
 from ..choices import OPEN, Status, Urgency
@@ -76,14 +77,29 @@ def action_forms(request, order):
     return found
 
 
-class WorkOrderDetailView(ObjectDetailView):
+class WorkOrderDetailView(RecordPageMixin, ObjectDetailView):
+    """The order's status and the step this viewer takes now at the top (the worker's 开始维修 /
+    完工, the reporter's 验收签字), the reporter's photos, the events, then the filled fields."""
+
     model = WorkOrder
     template_name = "maintenance/workorder_detail.html"
     select_related = ORDER_RELATED
-    fields = ("number", "category", "description", "urgency", "room", "place", "asset", "status", "reporter",
-              "reported_at", "worker", "contractor", "assigned_at", "started_at", "done_at", "work_done",
-              "labour_hours", "outsourced_cost", "invoice_number", "parts_cost", "verified_at", "verified_by",
-              "auto_verified", "reopen_count", "cancel_reason")
+    field_groups = (
+        ("报修", ("category", "urgency", "description", "room", "place", "asset", "reporter", "reported_at")),
+        ("维修", ("worker", "contractor", "assigned_at", "started_at", "done_at", "work_done", "labour_hours",
+                "outsourced_cost", "invoice_number", "parts_cost")),
+        ("验收", ("verified_at", "verified_by", "auto_verified", "reopen_count", "cancel_reason")),
+    )
+    quiet_fields = ("labour_hours", "outsourced_cost", "parts_cost", "auto_verified", "reopen_count")
+    record_actions = (
+        RecordAction("assign", "派单", "maintenance:workorder_assign", primary=True),
+        RecordAction("start", "开始维修", "maintenance:workorder_start", primary=True),
+        RecordAction("finish", "完工", "maintenance:workorder_finish", primary=True),
+        RecordAction("verify", "验收签字", "maintenance:workorder_verify", "修好了，验收签字", primary=True),
+        RecordAction("part", "领用材料（从库房出库）", "maintenance:workorder_part", "领用"),
+        RecordAction("reopen", "没修好，要求返修", "maintenance:workorder_reopen", "退回返修"),
+        RecordAction("cancel", "取消报修", "maintenance:workorder_cancel"),
+    )
 
     def get_context_data(self, **kwargs):
         order = self.object
