@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_import_job'),
+        ('core', '0009_api_tokens_hashed'),
     ]
 
     operations = [
