@@ -5,6 +5,7 @@ school role (`a.director`, `b.teacher` …); `d1.officer` and `d2.officer` are t
 officers. Cross-tenant tests use school "b" (same district) and "c" (another district).
 """
 
+import logging
 from dataclasses import dataclass, field
 
 import pytest
@@ -99,3 +100,38 @@ def empty_sqlite_ledgers():
             cursor.execute(f'DELETE FROM "{table}"')
         for _name, _table, sql in triggers:
             cursor.execute(sql)
+
+
+# --- no 5xx in the server log ---------------------------------------------------------------
+
+
+class ServerErrors(logging.Handler):
+    """Collects what Django logs for a 5xx response (django.request / django.server, ERROR)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.seen = []
+
+    def emit(self, record):
+        status = getattr(record, "status_code", None)
+        if status is None or status >= 500:
+            self.seen.append(f"{status}: {record.getMessage()}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expect_5xx: the test provokes a server error on purpose")
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(request):
+    """Fails a test during which a request ended in a 5xx (the whole suite's server log stays
+    free of them), unless the test is marked `expect_5xx`."""
+    handler = ServerErrors()
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.server")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+    if handler.seen and not request.node.get_closest_marker("expect_5xx"):
+        pytest.fail("server error(s) in the log: " + "; ".join(handler.seen), pytrace=False)

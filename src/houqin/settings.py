@@ -215,6 +215,10 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "houqin@localhost")
 HOUQIN_EMAIL_ENABLED = _env_bool("HOUQIN_EMAIL_ENABLED")
+# The group robot is called over https at public addresses only; internal relays trusted by
+# the administrator are listed here (comma-separated host names or addresses; http allowed).
+HOUQIN_WEBHOOK_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HOUQIN_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+                                if h.strip()]
 
 # --- API ------------------------------------------------------------------
 # The blank choice of the list filters reads 全部, not django-filter's “---------”.
@@ -233,6 +237,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "houqin.core.api.exceptions.exception_handler",
     # The token endpoint, per client address and per username asked for.
     "DEFAULT_THROTTLE_RATES": {"token": "20/min", "token_user": "10/min"},
+    # DRF's three, with a JSON parser that refuses bodies no field can use (too deep, 1e309, \ud800)
+    "DEFAULT_PARSER_CLASSES": ["houqin.core.api.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Houqin 后勤 API",

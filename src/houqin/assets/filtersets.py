@@ -9,7 +9,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
-from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
+from houqin.core.filtersets import SchoolFilterSet, YearFilter, YesNoFilter
 from houqin.core.models import Person, Room
 
 from .choices import AssetStatus, CompensationStatus, HoldingKind
@@ -44,7 +44,7 @@ class AssetFilterSet(SchoolFilterSet):
                                          method="filter_category")
     status = filters.ChoiceFilter(label="状态", choices=AssetStatus.choices)
     kind = filters.ChoiceFilter(label="管理方式", choices=HoldingKind.choices)
-    purchase_year = filters.NumberFilter(label="购置年份", field_name="purchase_date", lookup_expr="year")
+    purchase_year = YearFilter(label="购置年份", field_name="purchase_date")
     capitalised = YesNoFilter(label="固定资产")
 
     class Meta:

@@ -19,6 +19,19 @@ class YesNoFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class YearFilter(filters.NumberFilter):
+    """A calendar year (购置年份 2024): a whole number from 1 to 9999, else a 400 naming the
+    filter — a `__year` lookup on 0 or 10000 has no date range and would fail as a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
 class SchoolFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="搜索", method="search")
     search_fields = ()

@@ -3,12 +3,13 @@
 from contextlib import contextmanager
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
 from .narrowing import narrow_choices
+from .validators import no_control_chars
 
 
 def style(form, small=False):
@@ -26,6 +27,13 @@ def style(form, small=False):
     return form
 
 
+def refuse_control_chars(form):
+    """Every text field of the form refuses control characters (they break the exports later)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and no_control_chars not in field.validators:
+            field.validators.append(no_control_chars)
+
+
 class StyledForm(forms.Form):
     """A plain form (an action's, a page's): its dropdowns offer what the school may see."""
 
@@ -35,6 +43,7 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school = school
         narrow_choices(self.fields.values(), school)
+        refuse_control_chars(self)
         style(self, small=self.small)
 
 
@@ -85,6 +94,8 @@ def service_errors(form):
             yield
     except (ValidationError, PermissionDenied) as error:
         add_service_error(form, error)
+    except IntegrityError:  # a rule no form could check first (a row written meanwhile)
+        form.add_error(None, "数据与已有记录冲突（如重复），未保存，请检查后重试")
 
 
 class SchoolForm(forms.ModelForm):
@@ -99,6 +110,7 @@ class SchoolForm(forms.ModelForm):
         narrow_choices(self.fields.values(), school)
         if self.instance.pk and hasattr(self.instance, "updated_at"):
             self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        refuse_control_chars(self)
         style(self)
 
     def clean(self):
@@ -120,6 +132,35 @@ class SchoolForm(forms.ModelForm):
         if hasattr(self.instance, "school_id") and not self.instance.school_id:
             self.instance.school = self.school
         super()._post_clean()
+
+    def _get_validation_exclusions(self):
+        # A ModelForm skips every unique rule naming a field it does not show, and `school` is
+        # never shown: so "one name per school" would only be met by the database, as a 500.
+        # The school is set above, so the rules of the school are checked like the others.
+        exclude = super()._get_validation_exclusions()
+        if getattr(self.instance, "school_id", None):
+            exclude.discard("school")
+        return exclude
+
+    def _update_errors(self, errors):
+        super()._update_errors(self._duplicates_on_their_field(errors))
+
+    def _duplicates_on_their_field(self, errors):
+        """A duplicate within the school, said on the field that repeats: “本校已有相同名称的校区”."""
+        if not hasattr(errors, "error_dict") or NON_FIELD_ERRORS not in errors.error_dict:
+            return errors
+        result = {name: list(errs) for name, errs in errors.error_dict.items() if name != NON_FIELD_ERRORS}
+        for error in errors.error_dict[NON_FIELD_ERRORS]:
+            check = (getattr(error, "params", None) or {}).get("unique_check", ())
+            shown = [name for name in check if name != "school" and name in self.fields]
+            if "school" in check and shown:
+                labels = "、".join(str(self.fields[name].label) for name in shown)
+                values = "、".join(str(self.cleaned_data.get(name, "")) for name in shown)
+                message = f"{labels}“{values}”在本校已被使用，请换一个"
+                result.setdefault(shown[0], []).append(ValidationError(message, code="unique"))
+            else:
+                result.setdefault(NON_FIELD_ERRORS, []).append(error)
+        return ValidationError(result)
 
 
 class SchoolSettingsForm(SchoolForm):

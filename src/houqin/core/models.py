@@ -27,6 +27,7 @@ from .choices import (
 )
 from .ledger import AppendOnlyModel
 from .money import MONEY
+from .webhooks import check_url as check_webhook_url
 
 
 class District(models.Model):
@@ -77,6 +78,11 @@ class School(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:school_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.webhook_url:
+            check_webhook_url(self.webhook_url)  # no robot inside the network (SSRF)
 
 
 class User(AbstractUser):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from ..narrowing import narrow_choices
 from ..rules import visible
 from ..tenancy import SchoolNotAllowed, activate
+from ..validators import no_control_chars
 
 
 class SchoolScopedViewSetMixin:
@@ -82,6 +83,30 @@ class NoDeleteViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, mixins.
     """List, detail, create and update; nothing is ever deleted (the books keep everything)."""
 
 
+def refuse_control_chars(fields):
+    """Every writable text field, nested ones and list items included, refuses control
+    characters (they break the exports later), as the page forms do."""
+    for field in fields.values():
+        if field.read_only:
+            continue
+        child = getattr(field, "child", None)  # a ListSerializer's or a ListField's item
+        if child is not None:
+            refuse_control_chars({"item": child})
+        elif isinstance(field, serializers.BaseSerializer):
+            refuse_control_chars(field.fields)
+        elif isinstance(field, serializers.CharField) and no_control_chars not in field.validators:
+            field.validators.append(no_control_chars)
+
+
+class CleanTextMixin:
+    """A serializer whose text fields refuse control characters (see refuse_control_chars)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        refuse_control_chars(fields)
+        return fields
+
+
 class NarrowedChoicesMixin:
     """Narrows every related field to the rows the user may see (the active school's), so an
     id of another school is refused as 'does not exist'."""
@@ -92,11 +117,11 @@ class NarrowedChoicesMixin:
         return fields
 
 
-class SchoolScopedSerializer(NarrowedChoicesMixin, serializers.ModelSerializer):
+class SchoolScopedSerializer(CleanTextMixin, NarrowedChoicesMixin, serializers.ModelSerializer):
     pass
 
 
-class ActionInput(NarrowedChoicesMixin, serializers.Serializer):
+class ActionInput(CleanTextMixin, NarrowedChoicesMixin, serializers.Serializer):
     """The body of a custom action. Related fields accept the active school's rows only, and
     fields the action does not take are refused, so a client that believes it is sending
     something learns it is not. Used as it is, it is the body of an action that takes none."""
