@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -288,3 +288,14 @@ def test_api_lists_the_targets_and_completes_by_target(fans, world):
     assert (order.asset, order.room, order.category) == (fan2, fans["west"], "power")
     listed = worker.get(f"{API}preventive-tasks/").json()["results"]
     assert next(t for t in listed if t["id"] == task.pk)["summary"] == "2 项目 × 3 对象，1 处问题"
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.KEEPER, Role.GUARD, Role.DISTRICT_OFFICER])
+def test_completing_a_task_is_refused_to_who_does_not_do_checks(fans, world, role):
+    """The service asks the rules itself (fail closed): a caller without a worker's or a
+    manager's role cannot record a check, whatever page or script calls it."""
+    with pytest.raises(PermissionDenied, match="记录巡检结果"):
+        services.complete_task(fans["task"], by=world.user(role),
+                               results=[{"target": f"asset:{fans['fan1'].pk}", "item": "吊扇固定牢靠", "ok": False}])
+    assert PreventiveTask.objects.get(pk=fans["task"].pk).status == "open"
+    assert not WorkOrder.objects.exists()

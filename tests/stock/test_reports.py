@@ -6,6 +6,7 @@ run a constant number of queries."""
 import datetime
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -227,8 +228,8 @@ def test_canteen_manager_sees_the_canteen_warehouse_only(stocked):
     assert '<td class="text-end" id="total-value">164.00</td>' in html
     data = api_client(stocked, Role.CANTEEN).get("/api/v1/stock-reports/balance/").json()
     assert data["total"]["value"] == "164.00"
-    a = stocked.schools["a"]
-    assert list(visible_warehouses(a, {Role.CANTEEN}).values_list("name", flat=True)) == ["食堂仓库"]
+    request = SimpleNamespace(school=stocked.schools["a"], user=stocked.user(Role.CANTEEN), roles={Role.CANTEEN})
+    assert list(visible_warehouses(request).values_list("name", flat=True)) == ["食堂仓库"]
 
 
 def test_balance_page_queries_do_not_grow_with_items(stocked):

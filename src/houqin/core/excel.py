@@ -16,8 +16,10 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .columns import DATE, DATETIME, MONEY, NUMBER
 
@@ -33,9 +35,13 @@ HEADER_ROW = 3  # the row of the headers in an exported list (title, subtitle, h
 
 
 def safe(value):
-    """A cell value that spreadsheet programs will not evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
+    """A cell value that spreadsheet programs will not evaluate as a formula, with the control
+    characters openpyxl refuses (e.g. "\x01", stored before text was validated) replaced, so
+    no stored text can make an export fail."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if value.startswith(DANGEROUS):
+            return "'" + value
     return value
 
 
@@ -91,17 +97,32 @@ def typed_cell(ws, value, kind):
     return safe(value if isinstance(value, (int, float, Decimal)) else str(value))
 
 
+def _for_keeping(ws):
+    """A list people keep: the header row frozen and filtered, printed on A4 landscape fitted
+    to the page width with the title and header rows repeated on every page."""
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def list_workbook(title, columns, rows, *, subtitle=""):
     """Title, subtitle, bold headers, then one line per row described by `columns` (rows may be
     an iterator, streamed into the file). Returns the rewound file."""
     wb, ws = _sheet(title)
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
+    _for_keeping(ws)
     ws.append([_bold(ws, title, 14)])
     ws.append([safe(subtitle)] if subtitle else [])
     ws.append([_bold(ws, column.header) for column in columns])
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - the count sizes the filter
         ws.append([typed_cell(ws, column.value(row), column.kind) for column in columns])
+    # the sheet's tail (filter, print setup) is written when the workbook is saved
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(max(len(columns), 1))}{HEADER_ROW + count}"
     return workbook_file(wb)
 
 

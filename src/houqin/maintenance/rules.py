@@ -54,7 +54,8 @@ RULES.update({
     "maintenance.workorderevent": rule(EVERYONE),
     "maintenance.workorderpart": rule(WORKERS | {R.KEEPER, R.ACCOUNTANT}, add=WORKERS, change=(), delete=()),
     "maintenance.preventiveplan": rule(WORKERS, add=MANAGERS),
-    "maintenance.preventivetask": rule(WORKERS, add=(), change=WORKERS, delete=()),
+    "maintenance.preventivetask": rule(WORKERS, add=(), change=WORKERS, delete=(),
+                                       steps={"check": step(WORKERS, "记录巡检结果")}),
     "maintenance.specialequipment": rule(MANAGERS | {R.WORKER, R.CANTEEN}, add=MANAGERS, delete=MANAGERS),
     "maintenance.maintenancerecord": rule(MANAGERS | {R.WORKER, R.CANTEEN}, add=MANAGERS, change=(), delete=()),
 })

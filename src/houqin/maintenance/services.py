@@ -437,6 +437,7 @@ def complete_task(task, *, by, results):
     added to; the new ones have `task` set to this task)."""
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the equipment
     task = task_queryset().select_for_update(of=("self",)).select_related("school").get(pk=task.pk)
+    require(by, "check", task)
     if task.status != TaskStatus.OPEN:
         raise ValidationError("该巡检任务已完成")
     targets = resolve(task.plan, task.school_id)

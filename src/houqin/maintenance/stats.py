@@ -12,7 +12,6 @@ from django.utils import timezone
 from houqin.core.money import cents
 
 from .choices import Category, Status
-from .models import WorkOrder, WorkOrderPart
 
 ZERO = Decimal("0.00")
 # What an outside repairer charges per hour (元), for the self-repair savings estimate.
@@ -39,14 +38,15 @@ class Row:
         return self.outsourced + self.parts
 
 
-def counted(school):
-    """Orders that count in the figures: all but cancelled ones."""
-    return WorkOrder.objects.filter(school=school).exclude(status=Status.CANCELLED)
+def counted(orders):
+    """Of `orders` (the work orders the viewer may see: rules.visible), those that count in
+    the figures: all but cancelled ones."""
+    return orders.exclude(status=Status.CANCELLED)
 
 
-def monthly(school, start, end):
+def monthly(orders, start, end):
     """[Row] per month (of the report date) and category between two dates (inclusive)."""
-    qs = counted(school).filter(reported_at__date__gte=start, reported_at__date__lte=end)
+    qs = counted(orders).filter(reported_at__date__gte=start, reported_at__date__lte=end)
     rows = {}
     for r in (qs.annotate(month=TruncMonth("reported_at")).values("month", "category")
               .annotate(n=Count("id"), hours=Sum("labour_hours"), outsourced=Sum("outsourced_cost"),
@@ -67,9 +67,9 @@ def totals(rows):
     return t
 
 
-def mean_time_to_repair(school, start, end):
+def mean_time_to_repair(orders, start, end):
     """Mean hours from report to completion of the orders finished in the period, or None."""
-    qs = counted(school).filter(done_at__isnull=False, done_at__date__gte=start, done_at__date__lte=end)
+    qs = counted(orders).filter(done_at__isnull=False, done_at__date__gte=start, done_at__date__lte=end)
     duration = ExpressionWrapper(F("done_at") - F("reported_at"), output_field=DurationField())
     mean = qs.aggregate(m=Sum(duration), n=Count("id"))
     if not mean["n"]:
@@ -79,11 +79,11 @@ def mean_time_to_repair(school, start, end):
     return round(seconds / 3600 / mean["n"], 1)
 
 
-def keep_failing(school, today=None):
+def keep_failing(orders, today=None):
     """Rooms and assets with three or more orders in the last 90 days: [(label, url, count)]."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=FAILING_WINDOW_DAYS)
-    recent = counted(school).filter(reported_at__date__gt=since)
+    recent = counted(orders).filter(reported_at__date__gt=since)
     rooms = (recent.filter(room__isnull=False).values("room", "room__name", "room__building__name")
              .annotate(n=Count("id")).filter(n__gte=FAILING_MIN_ORDERS).order_by("-n"))
     assets = (recent.filter(asset__isnull=False).values("asset", "asset__tag", "asset__name")
@@ -98,13 +98,9 @@ def savings(rows, rate=DEFAULT_OUTSIDE_RATE):
     return hours, cents(hours * rate)
 
 
-def own_vs_outsourced(school, start, end):
-    qs = counted(school).filter(reported_at__date__gte=start, reported_at__date__lte=end)
+def own_vs_outsourced(orders, start, end):
+    qs = counted(orders).filter(reported_at__date__gte=start, reported_at__date__lte=end)
     own = qs.filter(worker__isnull=False).count()
     out = qs.filter(worker__isnull=True).exclude(contractor="").count()
     return own, out
 
-
-def parts_total(school, start, end):
-    return WorkOrderPart.objects.filter(school=school, at__date__gte=start, at__date__lte=end).aggregate(
-        s=Sum("cost"))["s"] or ZERO

@@ -361,7 +361,7 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
     def sign(self, request, pk=None):
         room = self.get_object()
         self.input(ActionInput)
-        services.sign_room(room, by=self.by(), roles=request.roles)
+        services.sign_room(room, by=self.by())
         return self.fresh(room)
 
     @extend_schema(summary="登记盘盈", description="房间里有、账上没有的物品（如多出的椅子），记为盘盈。",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from houqin.core.excel import table_workbook
 from houqin.core.models import Room
 from houqin.core.params import date_param
-from houqin.core.rules import ADD, can
+from houqin.core.rules import ADD, can, visible
 from houqin.core.views.imports import import_urls
 from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
 
@@ -43,7 +43,7 @@ class LedgerView(AssetReportView):
     def get_context_data(self, **kwargs):
         date = date_param(self.request.GET, "date", timezone.localdate())
         ledger = reports.general_ledger(self.assets(), date)
-        rooms = Room.objects.filter(school=self.request.school).select_related("building").order_by(
+        rooms = visible(Room.objects.select_related("building"), self.request).order_by(
             "building__name", "floor", "number", "name")
         return super().get_context_data(
             ledger=ledger, date=date, fixed_total=ledger.total(True), low_total=ledger.total(False),
@@ -122,7 +122,7 @@ class RoomListView(AssetReportView):
     signatures = SIGN_ROOM
 
     def get_context_data(self, **kwargs):
-        room = get_object_or_404(Room.objects.filter(school=self.request.school).select_related(
+        room = get_object_or_404(visible(Room.objects.all(), self.request).select_related(
             "building", "responsible"), pk=self.kwargs["pk"])
         date = timezone.localdate()
         items = list(reports.with_depreciation(reports.room_list(room, self.assets()), date))

@@ -22,7 +22,7 @@ from django.views.generic.edit import FormView
 from houqin.core.forms import SchoolForm, StyledForm, error_text, service_errors
 from houqin.core.models import ApprovalRequest, Building, Room
 from houqin.core.money import yuan
-from houqin.core.rules import ADD, CHANGE, can
+from houqin.core.rules import ADD, CHANGE, can, may, visible
 from houqin.core.tenancy import scope
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
@@ -36,28 +36,17 @@ from houqin.core.views.generic import (
 from .. import services
 from ..choices import LineResult, StocktakeStatus
 from ..models import Stocktake, StocktakeLine, StocktakeRoom
-from ..rules import KEEPERS, own_rooms_only
+from ..rules import KEEPERS, answers_for, own_rooms_only
 
 # --- who may do what in a room ---------------------------------------------------------
 
 
-def mine_q(user, prefix="room__"):
-    """Rooms the user answers for: responsible person, or head teacher of the class in it."""
-    return Q(**{f"{prefix}responsible__user": user}) | Q(**{f"{prefix}classes__head_teacher__user": user})
-
-
-def may_view_room(stocktake_room, request):
-    if not own_rooms_only(request.roles):
-        return True
-    return services.may_sign_room(stocktake_room.room, request.user, request.roles)
-
-
 def may_count(stocktake_room, request):
-    """Roles with change permission on lines; a teacher only in the rooms he may sign."""
+    """Roles with change permission on lines; a teacher only in the rooms he answers for."""
     roles = request.roles
     if not can(roles, CHANGE, StocktakeLine):
         return False
-    return bool(set(roles) & KEEPERS) or services.may_sign_room(stocktake_room.room, request.user, roles)
+    return bool(set(roles) & KEEPERS) or answers_for(stocktake_room.room, request.user)
 
 
 # --- list, open, edit -----------------------------------------------------------------
@@ -165,7 +154,7 @@ class StocktakeDetailView(SchoolScopedMixin, DetailView):
         rooms = list(services.progress(stocktake).select_related("room__responsible"))
         viewable = None
         if own_rooms_only(request.roles):
-            viewable = set(stocktake.rooms.filter(mine_q(request.user)).values_list("pk", flat=True))
+            viewable = set(visible(stocktake.rooms.all(), request).values_list("pk", flat=True))
         for row in rooms:
             row.can_open = viewable is None or row.pk in viewable
         total = sum(r.total for r in rooms)
@@ -214,19 +203,18 @@ class StocktakeCancelView(ObjectActionView):
 
 
 class RoomScopedMixin(SchoolScopedMixin):
-    """A stocktake room of the active school that the user may see."""
+    """A stocktake room that the user may see, found as the rules find rows (visible): another
+    school's room, or for a teacher a room he does not answer for, is 404 like any hidden row;
+    counting a room he sees without the right is 403."""
 
     model = StocktakeRoom
 
     def get_room(self, pk):
-        room = get_object_or_404(
-            scope(StocktakeRoom.objects.all(), self.request.school).select_related(
+        return get_object_or_404(
+            visible(StocktakeRoom.objects.all(), self.request).select_related(
                 "stocktake", "room__building", "room__responsible", "signed_by"),
             pk=pk,
         )
-        if not may_view_room(room, self.request):
-            raise PermissionDenied("您只能查看本人负责房间（所带班级教室）的盘点")
-        return room
 
     def require_count(self, room):
         if not may_count(room, self.request):
@@ -244,9 +232,7 @@ def room_context(room, request, lines=None):
     else:
         total, pending = len(lines), sum(1 for line in lines if line.result == LineResult.PENDING)
     is_open = room.stocktake.status == StocktakeStatus.OPEN and not room.signed_at
-    # Signing is governed by services.may_sign_room (the rules table's comment says so): the
-    # room's responsible person signs whatever his role, e.g. the accountant for the finance office.
-    may_sign = is_open and services.may_sign_room(room.room, request.user, request.roles)
+    may_sign = is_open and may(request.user, request.roles, "sign", room)
     return {"room": room, "stocktake": room.stocktake, "total": total, "pending": pending, "done": total - pending,
             "is_open": is_open, "editable": is_open and may_count(room, request), "may_sign": may_sign}
 
@@ -395,14 +381,14 @@ class StocktakeRoomSurplusView(RoomScopedMixin, View):
 
 
 class StocktakeRoomSignView(RoomScopedMixin, View):
-    """Anyone who may see the room reaches services.sign_room, which decides who signs."""
+    """Anyone who may see the room reaches services.sign_room, which asks the rules who signs."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk):
         room = self.get_room(pk)
         try:
-            services.sign_room(room, by=request.user, roles=request.roles)
+            services.sign_room(room, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:

@@ -4,7 +4,7 @@ workers do; a faulty item opens a work order)."""
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -90,8 +90,6 @@ class TaskDetailView(SchoolScopedMixin, View):
 
     def post(self, request, pk):
         if not can(request.roles, CHANGE, PreventiveTask):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("您的角色无权进行此操作")
         task = self.get_task(pk)
         if task.status != TaskStatus.OPEN:

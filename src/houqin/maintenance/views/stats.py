@@ -31,14 +31,14 @@ class StatisticsView(SchoolScopedMixin, View):
                 raise InvalidOperation
         except InvalidOperation:
             rate = stats.DEFAULT_OUTSIDE_RATE
-        school = request.school
-        rows = stats.monthly(school, start, end)
-        rooms, assets = stats.keep_failing(school, today)
+        orders = self.get_queryset()  # the school's orders he may see (rules.visible)
+        rows = stats.monthly(orders, start, end)
+        rooms, assets = stats.keep_failing(orders, today)
         hours, saved = stats.savings(rows, rate)
-        own, outsourced = stats.own_vs_outsourced(school, start, end)
+        own, outsourced = stats.own_vs_outsourced(orders, start, end)
         return render(request, "maintenance/statistics.html", {
             "rows": rows, "total": stats.totals(rows), "start": start, "end": end, "rate": rate,
-            "mttr": stats.mean_time_to_repair(school, start, end), "failing_rooms": rooms, "failing_assets": assets,
+            "mttr": stats.mean_time_to_repair(orders, start, end), "failing_rooms": rooms, "failing_assets": assets,
             "own_hours": hours, "saved": saved, "own": own, "outsourced": outsourced,
             "window": stats.FAILING_WINDOW_DAYS, "minimum": stats.FAILING_MIN_ORDERS})
 

@@ -59,7 +59,7 @@ class StockReportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
         return timezone.localdate()
 
     def warehouses(self):
-        return visible_warehouses(self.school, self.request._request.roles)
+        return visible_warehouses(self.request)
 
     @action(detail=False, methods=["get"])
     def balance(self, request):

@@ -13,6 +13,7 @@ from django.urls import path
 from houqin.core.choices import Role
 from houqin.core.models import Term
 from houqin.core.params import date_param, int_param
+from houqin.core.rules import visible
 from houqin.core.views.reports import ReportView
 
 from .. import excel, reports
@@ -25,9 +26,11 @@ ALL_WAREHOUSES = {Role.PRINCIPAL, Role.DIRECTOR, Role.KEEPER, Role.ACCOUNTANT, R
 LEDGER_ROWS = 500  # rows of 材料账 on a page; the export has them all
 
 
-def visible_warehouses(school, roles):
-    qs = Warehouse.objects.filter(school=school)
-    if not (set(roles) & ALL_WAREHOUSES):
+def visible_warehouses(request):
+    """The warehouses whose reports the request's user reads: those of the school he sees
+    (rules.visible), only the canteen's unless his role reads them all."""
+    qs = visible(Warehouse.objects.all(), request)
+    if not (set(request.roles) & ALL_WAREHOUSES):
         qs = qs.filter(kind=WarehouseKind.CANTEEN)
     return qs
 
@@ -49,7 +52,7 @@ class StockReportView(ReportView):
     report_links = REPORT_LINKS
 
     def warehouses(self):
-        return visible_warehouses(self.school, self.request.roles)
+        return visible_warehouses(self.request)
 
 
 class BalanceView(StockReportView):
@@ -87,7 +90,7 @@ class ItemLedgerView(StockReportView):
         if get.get("item"):
             if not get["item"].isdigit():
                 raise Http404("没有这个物品")
-            item = get_object_or_404(Item.objects.filter(school=self.school), pk=get["item"])
+            item = get_object_or_404(visible(Item.objects.all(), self.request), pk=get["item"])
         if get.get("warehouse"):
             if not get["warehouse"].isdigit():
                 raise Http404("没有这个仓库")
@@ -108,7 +111,7 @@ class ItemLedgerView(StockReportView):
                 ledger = reports.item_ledger(self.school, warehouse, item, start, end, limit=LEDGER_ROWS,
                                              offset=(page - 1) * LEDGER_ROWS)
         pages = -(-ledger["count"] // LEDGER_ROWS) if ledger else 0
-        items = Item.objects.filter(school=self.school).only("pk", "code", "name", "spec").order_by("code")
+        items = visible(Item.objects.all(), self.request).only("pk", "code", "name", "spec").order_by("code")
         return super().get_context_data(
             item=item, warehouse=warehouse, start=start, end=end, ledger=ledger, items=items,
             warehouse_choices=self.warehouses(), limit=LEDGER_ROWS, page=page, pages=pages,
@@ -175,7 +178,7 @@ class TermComparisonView(StockReportView):
     title = "易耗品支出学期对比"
 
     def get_context_data(self, **kwargs):
-        terms = list(Term.objects.filter(school=self.school).order_by("-starts_on"))
+        terms = list(visible(Term.objects.all(), self.request).order_by("-starts_on"))
         chosen = self.request.GET.get("term", "")
         term = None
         if chosen:
