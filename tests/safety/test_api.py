@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from houqin.core.choices import Role
 from houqin.safety.models import GateEntry, Hazard
+from houqin.safety.services import id_digest
 from tests.factories import RoomFactory
 from tests.maintenance.helpers import PersonaMixin
 
@@ -47,7 +48,9 @@ class TestGateEntryApi(ApiContract):
 
     def make(self, world, school="a", **kwargs):
         kwargs.setdefault("logged_by", world.user(Role.GUARD, school))
-        return self.factory(school=world.schools[school], **kwargs)
+        # the card of valid_payload, so that a full update repeats it (no change) as a client would
+        kwargs.setdefault("id_digest", id_digest(world.schools[school], ID))
+        return self.factory(school=world.schools[school], id_last4=ID[-4:], **kwargs)
 
     def valid_payload(self, world):
         return {"kind": "visitor", "name": "张建国", "id_number": ID, "phone": "13972710001", "reason": "送教材",
@@ -131,3 +134,19 @@ def test_the_gate_through_the_api(world):
     assert_error(guard.post(f"{API}gate-entries/{pk}/leave/", {}, format="json"))
     refused = guard.post(f"{API}gate-entries/", {"name": "推销人员", "refused_reason": "无预约"}, format="json")
     assert refused.json()["status"] == "refused" and refused.json()["refusal_reason"] == "无预约"
+
+
+def test_gate_entry_keeps_its_card_after_entry(world):
+    """A full update may repeat the number given at entry; another number, or turning the entry
+    into a refusal afterwards, is refused and changes nothing."""
+    guard = api_client(world, Role.GUARD)
+    created = guard.post(f"{API}gate-entries/", {"name": "张建国", "id_number": ID, "reason": "送教材"}, format="json")
+    assert created.status_code == 201, created.data
+    url = f"{API}gate-entries/{created.data['id']}/"
+    assert guard.put(url, {"name": "张建国", "id_number": ID, "phone": "13972719999"}, format="json").status_code == 200
+    other = guard.put(url, {"name": "张建国", "id_number": "422801198003150099"}, format="json")
+    assert other.status_code == 400 and "id_number" in other.data
+    refused = guard.patch(url, {"refused_reason": "无预约"}, format="json")
+    assert refused.status_code == 400 and "refused_reason" in refused.data
+    entry = GateEntry.objects.get(pk=created.data["id"])
+    assert entry.id_last4 == ID[-4:] and entry.phone == "13972719999" and entry.status != "refused"

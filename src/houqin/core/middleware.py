@@ -4,6 +4,7 @@ and the client's address behind the trusted proxies."""
 import ipaddress
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponseForbidden
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -69,9 +70,10 @@ def two_factor_required_anywhere(user):
 
     from .models import Membership
 
-    covered = Membership.objects.filter(user=user, role__in=TWO_FACTOR_ROLES)
-    strict = covered.filter(school__require_two_factor=True).exists() or covered.filter(
-        district__schools__require_two_factor=True).exists()
+    strict = Membership.objects.filter(
+        Q(school__require_two_factor=True) | Q(district__schools__require_two_factor=True),
+        user=user, role__in=TWO_FACTOR_ROLES,
+    ).exists()
     return strict or user_has_device(user, confirmed=True)
 
 

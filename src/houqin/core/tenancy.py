@@ -47,6 +47,7 @@ def activate(request, user):
         school = schools[0]
     request.school = school
     request.roles = roles_in(user, school)
+    request.activated_for = user.pk  # the API reuses this when its caller is the same user
     return school
 
 

@@ -23,10 +23,12 @@ class SchoolScopedViewSetMixin:
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
-        request._request.school, request._request.roles = None, frozenset()
-        if request.user and request.user.is_authenticated:
+        user = request.user
+        if not (user and user.is_authenticated):
+            request._request.school, request._request.roles = None, frozenset()
+        elif getattr(request._request, "activated_for", None) != user.pk:  # else the session's, as is
             try:
-                activate(request._request, request.user)
+                activate(request._request, user)
             except SchoolNotAllowed:
                 raise PermissionDenied("无权访问该学校")
         super().initial(request, *args, **kwargs)

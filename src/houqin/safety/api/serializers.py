@@ -10,6 +10,7 @@ from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
 from ..models import GateEntry, Hazard, HazardEvent
+from ..services import id_digest
 
 
 class HazardSerializer(SchoolOwnedSerializer):
@@ -96,6 +97,17 @@ class GateEntrySerializer(SchoolOwnedSerializer):
                             "left_logged_by", "updated_at"]
 
     def validate(self, attrs):
-        if self.instance is not None and ({"id_number", "refused_reason"} & set(attrs)):
-            raise serializers.ValidationError({"id_number": "登记后不能修改证件号或改为拒绝入校"})
+        if not self.partial and not (attrs.get("name") or attrs.get("plate")):
+            raise serializers.ValidationError({"name": "请填写来访人姓名或车牌号"})
+        if self.instance is not None:
+            self._keep_identity(attrs)
         return super().validate(attrs)
+
+    def _keep_identity(self, attrs):
+        """After entry the card and the refusal stand: the same number again (a full update
+        repeats it) is taken as no change, another one is refused."""
+        number = attrs.pop("id_number", "")
+        if number and id_digest(self.instance.school, number) != self.instance.id_digest:
+            raise serializers.ValidationError({"id_number": "登记后不能修改证件号"})
+        if attrs.pop("refused_reason", ""):
+            raise serializers.ValidationError({"refused_reason": "登记后不能改为拒绝入校"})
