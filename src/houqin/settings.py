@@ -254,7 +254,11 @@ SPECTACULAR_SETTINGS = {
     # Choice sets used by several serializers under the same field name need a fixed name.
     "ENUM_NAME_OVERRIDES": {"ApprovalStatusEnum": "houqin.core.choices.ApprovalStatus",
                             "StockItemCategoryEnum": "houqin.stock.choices.ItemCategory",
-                            "RepairCategoryEnum": "houqin.maintenance.choices.Category"},
+                            "RepairCategoryEnum": "houqin.maintenance.choices.Category",
+                            "MealKindEnum": "houqin.canteen.choices.MealKind",
+                            "KitchenCheckKindEnum": "houqin.canteen.choices.CheckKind",
+                            "HazardEventKindEnum": "houqin.safety.choices.HazardEventKind",
+                            "GateEntryKindEnum": "houqin.safety.choices.EntryKind"},
 }
 
 SILENCED_SYSTEM_CHECKS = []

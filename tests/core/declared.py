@@ -16,3 +16,8 @@ COVERED_ELSEWHERE = {
     "core.notification": "test_notifications.test_notifications_are_private (per recipient)",
     "core.membership": "test_members (list scoped, grant/revoke per role, other school's 404)",
 }
+
+NOT_SCHOOL_OBJECTS = {
+    "core:token_revoke": "a user's own API token, not a school's: another user's is 404 "
+                         "(tests/security/test_auth_holes.py test_hole3_tokens_are_listed_and_revoked_on_the_own_page)",
+}

@@ -1,6 +1,7 @@
 """Amounts in 元 are shown as accountants write them — thousands grouped, two decimals —
 on lists, detail pages and in the change history; quantities and unit costs are not."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,8 @@ def test_list_detail_and_history_group_the_thousands(world):
     request = PurchaseRequestFactory(school=world.schools["a"], amount=Decimal("12345.60"))
     client = world.client(Role.DIRECTOR)
     listed = client.get(reverse("procurement:purchaserequest_list")).content.decode()
-    assert '<td class="text-end">12,345.60</td>' in listed and "12345.60" not in listed
+    # right-aligned (the cell also carries its phone-card role and label)
+    assert re.search(r'<td class="[^"]*\btext-end"[^>]*>12,345.60</td>', listed) and "12345.60" not in listed
     assert '<th class="text-end">预算金额(元)</th>' in listed
     request.amount = Decimal("23456.70")
     request.save()

@@ -502,7 +502,8 @@ class Importer:
         preloaded = self.preload_choices(form)
         form.validate_unique = no_constraint_queries  # see unique_errors
         form.instance.validate_constraints = no_constraint_queries
-        form.instance.clean_fields = fields_cleaned_but(form.instance, preloaded)
+        # the school is the importer's own, set by the form: no lookup per row either
+        form.instance.clean_fields = fields_cleaned_but(form.instance, {*preloaded, "school"})
         return form
 
     def preload_choices(self, form):

@@ -86,16 +86,15 @@ class NoDeleteViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, mixins.
 
 
 def refuse_control_chars(fields):
-    """Every writable text field, nested ones and list items included, refuses control
-    characters (they break the exports later), as the page forms do."""
+    """Every writable text field, list items included, refuses control characters (they break
+    the exports later), as the page forms do. A nested serializer is left to its own bases:
+    reading its fields here, before it is bound, would narrow its choices without a school."""
     for field in fields.values():
-        if field.read_only:
+        if field.read_only or isinstance(field, serializers.BaseSerializer):
             continue
-        child = getattr(field, "child", None)  # a ListSerializer's or a ListField's item
+        child = getattr(field, "child", None)  # a ListField's item
         if child is not None:
             refuse_control_chars({"item": child})
-        elif isinstance(field, serializers.BaseSerializer):
-            refuse_control_chars(field.fields)
         elif isinstance(field, serializers.CharField) and no_control_chars not in field.validators:
             field.validators.append(no_control_chars)
 

@@ -56,7 +56,7 @@ class HazardEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(ActionInput):
+class HazardAssignSerializer(ActionInput):
     assignee = serializers.PrimaryKeyRelatedField(label="整改责任人", queryset=Person.objects.filter(active=True))
     deadline = serializers.DateField(label="整改期限")
     note = serializers.CharField(label="整改要求", max_length=200, required=False, default="", allow_blank=True)

@@ -47,11 +47,11 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
         serializer.instance = hazard
 
     @extend_schema(summary="指派整改", description="repair=true 时同时生成报修单（维修模块）。",
-                   request=s.AssignSerializer, responses=s.HazardSerializer)
+                   request=s.HazardAssignSerializer, responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         hazard = self.get_object()
-        data = self.input(s.AssignSerializer)
+        data = self.input(s.HazardAssignSerializer)
         services.assign(hazard, by=request.user, assignee=data["assignee"], deadline=data["deadline"],
                         note=data["note"], repair=repair_spec(data))
         return self.fresh(hazard)

@@ -5,13 +5,14 @@ import pytest
 
 from houqin.core.choices import Role
 from houqin.safety.models import GateEntry
-from tests.browser.conftest import browser, empties_ledgers, login, page  # noqa: F401  (the browser fixtures)
+
+from .conftest import login
 
 ID = "422801198507220026"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_visitor_in_and_out_on_a_phone(world, page):  # noqa: F811
+def test_a_visitor_in_and_out_on_a_phone(world, page):
     login(page, world.user(Role.GUARD).username)
     page.goto("/safety/gate/")
     page.fill("#id_name", "李秀英")
