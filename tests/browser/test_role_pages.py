@@ -3,7 +3,6 @@ taps and sees its status at the top of the order; the worker finishes a job with
 past a field list; lists are cards; no console error and no CSP violation on the way."""
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from .conftest import PHONE
@@ -24,8 +23,6 @@ def above_the_fold(page, selector):
     return box is not None and box["y"] + box["height"] <= PHONE["height"]
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql",
-                    reason="on PostgreSQL the worker's re-login page timed out in CI (2026-12-07): to investigate")
 @pytest.mark.django_db(transaction=True)
 def test_teacher_reports_in_four_taps_and_worker_finishes_from_the_top(world, page):
     from houqin.core.choices import Role

@@ -24,6 +24,9 @@ def shot(page, name):
 
 
 def relogin(page, username):
+    """Leave the page first: a request still in flight (a poll, a redirect) would otherwise set
+    the old session's cookie again after the clear, and /login/ would send us home as him."""
+    page.goto("about:blank")
     page.context.clear_cookies()
     login(page, username)
 
