@@ -40,14 +40,30 @@ class World:
 
 
 def seed_categories():
-    """The asset categories come from a data migration; a transactional test (the browser
-    tests) flushes them at its end, so put them back for whoever comes next."""
+    """The asset categories and the holidays come from data migrations, which a transactional
+    test's flush (the browser tests) removes: put them back for whoever comes next."""
     import importlib
 
     from django.apps import apps
 
     if not apps.get_model("assets", "Category").objects.exists():
         importlib.import_module("houqin.assets.migrations.0002_categories").seed(apps, None)
+    if not apps.get_model("core", "Holiday").objects.exists():
+        importlib.import_module("houqin.core.migrations.0004_holidays").seed(apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """Re-seed, committed, right after a transactional test's flush. Inside every later test's
+    rolled-back transaction it would cost ~175 queries a test (on PostgreSQL, whose flush
+    truncates, that was most of the suite's time)."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(item.fixturenames):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            seed_categories()
 
 
 @pytest.fixture
