@@ -29,7 +29,7 @@ run: venv
 
 ## Linter and the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
 test: dev-venv lint chromium
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
 chromium:

@@ -179,6 +179,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["houqin.formats"]  # dates as 2026-12-06 on every page and in every form
 
 # --- Files ----------------------------------------------------------------
 STATIC_URL = "/static/"

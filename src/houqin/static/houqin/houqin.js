@@ -7,3 +7,10 @@ document.addEventListener("submit", (e) => {
   const msg = e.target.dataset.confirm;
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
+// The form's own Chinese errors, with their summary at the top, instead of the browser's
+// bubbles (which speak the browser's language and stop at the first field).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach((form) => { form.noValidate = true; });
+  const summary = document.querySelector(".form-error-summary");
+  if (summary) summary.focus();
+});
