@@ -16,6 +16,7 @@ class Category(models.TextChoices):
     PHONE = "phone", "电话"
     AIRCON = "aircon", "空调"
     GAS = "gas", "燃气"
+    MEDIA = "media", "电教/多媒体"  # projectors, whiteboards, the broadcast system
     OTHER = "other", "其他"
 
 

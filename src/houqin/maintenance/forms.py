@@ -101,6 +101,14 @@ class FinishForm(StyledForm):
     invoice_number = forms.CharField(label="发票号", max_length=50, required=False)
 
 
+class VerifyForm(StyledForm):
+    """验收签字, with the reporter's optional rating of the repair."""
+
+    rating = forms.TypedChoiceField(label="评分（可选）", required=False, coerce=int, empty_value=None,
+                                    choices=[("", "不评分"), *[(n, f"{n} 分") for n in range(5, 0, -1)]])
+    comment = forms.CharField(label="评价（可选）", max_length=200, required=False)
+
+
 class ReasonForm(StyledForm):
     reason = forms.CharField(label="原因", max_length=200)
 

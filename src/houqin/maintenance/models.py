@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -77,6 +77,10 @@ class WorkOrder(SchoolOwned):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name="验收人")
     auto_verified = models.BooleanField("系统自动验收", default=False)
+    rating = models.PositiveSmallIntegerField("评分", null=True, blank=True, editable=False,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)],
+                                              help_text="报修人验收时的评分，1–5 分")
+    rating_comment = models.CharField("评价", max_length=200, blank=True, editable=False)
     reopen_count = models.PositiveSmallIntegerField("返修次数", default=0)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     task = models.ForeignKey("PreventiveTask", models.SET_NULL, null=True, blank=True, related_name="work_orders",
@@ -90,6 +94,8 @@ class WorkOrder(SchoolOwned):
             models.UniqueConstraint(fields=["school", "number"], name="workorder_unique_number"),
             models.CheckConstraint(name="workorder_cost_not_negative",
                                    condition=Q(outsourced_cost__gte=0) & Q(labour_hours__gte=0)),
+            models.CheckConstraint(name="workorder_rating_1_to_5",
+                                   condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5)),
         ]
         indexes = [
             models.Index(fields=["school", "status"], name="workorder_school_status"),

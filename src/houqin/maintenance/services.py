@@ -222,11 +222,20 @@ def _close_asset(order, by, note):
 
 
 @transaction.atomic
-def verify(order, *, by, note=""):
-    """报修人验收签字 (or the director in his place)."""
+def verify(order, *, by, note="", rating=None, comment=""):
+    """报修人验收签字 (or the director in his place). Only the 报修人 rates the repair (1–5): the
+    people served are who the statistics ask about a worker's or contractor's quality."""
     order = _locked(order)
     _require(order, Status.DONE, action="验收")
     require(by, "verify", order)
+    if rating is not None:
+        if order.reporter_id != by.pk:
+            raise ValidationError("只有报修人本人可以评分")
+        if not 1 <= int(rating) <= 5:
+            raise ValidationError("评分应为 1–5 分")
+        order.rating, order.rating_comment = int(rating), comment
+    elif comment:
+        raise ValidationError("请先选择评分，再写评价")
     order.status = Status.VERIFIED
     order.verified_at = timezone.now()
     order.verified_by = by

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -104,3 +104,13 @@ def own_vs_outsourced(orders, start, end):
     out = qs.filter(worker__isnull=True).exclude(contractor="").count()
     return own, out
 
+
+
+def ratings(orders, start, end):
+    """The reporters' average rating (1–5) per worker and per contractor, lowest first: the
+    people served are who say how well a repair was done. One query."""
+    qs = (counted(orders).filter(rating__isnull=False, verified_at__date__gte=start, verified_at__date__lte=end)
+          .values("worker__name", "contractor").annotate(n=Count("pk"), mean=Avg("rating")))
+    rows = [((r["worker__name"] or r["contractor"] or "—"), "维修工" if r["worker__name"] else "外包单位",
+             r["n"], Decimal(str(r["mean"])).quantize(Decimal("0.1"))) for r in qs]
+    return sorted(rows, key=lambda row: (row[3], row[0]))

@@ -46,12 +46,12 @@ class WorkOrderSerializer(SchoolOwnedSerializer):
                   "room_name", "place", "asset", "status", "status_display", "overdue", "reporter",
                   "reporter_name", "reported_at", "worker", "worker_name", "contractor", "assigned_at",
                   "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost", "invoice_number",
-                  "parts_cost", "verified_at", "verified_by", "auto_verified", "reopen_count", "cancel_reason",
-                  "task", "updated_at"]
+                  "parts_cost", "verified_at", "verified_by", "auto_verified", "rating", "rating_comment",
+                  "reopen_count", "cancel_reason", "task", "updated_at"]
         read_only_fields = ["school", "number", "status", "reporter", "reported_at", "worker", "contractor",
                             "assigned_at", "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost",
                             "invoice_number", "parts_cost", "verified_at", "verified_by", "auto_verified",
-                            "reopen_count", "cancel_reason", "task", "updated_at"]
+                            "rating", "rating_comment", "reopen_count", "cancel_reason", "task", "updated_at"]
 
     def get_overdue(self, obj) -> bool:
         return obj.overdue()
@@ -109,6 +109,12 @@ class FinishSerializer(ActionInput):
                                                default=Decimal("0"))
     invoice_number = serializers.CharField(label="发票号", max_length=50, required=False, allow_blank=True,
                                            default="")
+
+
+class VerifySerializer(ActionInput):
+    rating = serializers.IntegerField(label="评分", min_value=1, max_value=5, required=False, allow_null=True,
+                                      default=None, help_text="报修人本人的评分，1–5 分")
+    comment = serializers.CharField(label="评价", max_length=200, required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(ActionInput):

@@ -101,13 +101,13 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
         services.finish(order, by=request.user, **data)
         return self.fresh(order)
 
-    @extend_schema(summary="验收签字", description="报修人（或总务主任）验收。", request=ActionInput,
-                   responses=s.WorkOrderSerializer)
+    @extend_schema(summary="验收签字", description="报修人（或总务主任）验收；报修人可评分（1–5）。",
+                   request=s.VerifySerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        self.input(ActionInput)
+        data = self.input(s.VerifySerializer)
         order = self.get_object()
-        services.verify(order, by=request.user)
+        services.verify(order, by=request.user, **data)
         return self.fresh(order)
 
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)

@@ -38,7 +38,8 @@ class StatisticsView(SchoolScopedMixin, View):
         own, outsourced = stats.own_vs_outsourced(orders, start, end)
         return render(request, "maintenance/statistics.html", {
             "rows": rows, "total": stats.totals(rows), "start": start, "end": end, "rate": rate,
-            "mttr": stats.mean_time_to_repair(orders, start, end), "failing_rooms": rooms, "failing_assets": assets,
+            "mttr": stats.mean_time_to_repair(orders, start, end),
+            "ratings": stats.ratings(orders, start, end), "failing_rooms": rooms, "failing_assets": assets,
             "own_hours": hours, "saved": saved, "own": own, "outsourced": outsourced,
             "window": stats.FAILING_WINDOW_DAYS, "minimum": stats.FAILING_MIN_ORDERS})
 

@@ -70,7 +70,7 @@ def action_forms(request, order):
             found["part"] = forms.PartForm(school=school, prefix="part")
         found["finish"] = forms.FinishForm(prefix="finish")
     if may(user, roles, "verify", order) and s == Status.DONE:
-        found["verify"] = EmptyForm(prefix="verify")
+        found["verify"] = forms.VerifyForm(prefix="verify")
         found["reopen"] = forms.ReasonForm(prefix="reopen")
     if s in OPEN and may(user, roles, "cancel", order):
         found["cancel"] = forms.ReasonForm(prefix="cancel")
@@ -88,7 +88,8 @@ class WorkOrderDetailView(RecordPageMixin, ObjectDetailView):
         ("报修", ("category", "urgency", "description", "room", "place", "asset", "reporter", "reported_at")),
         ("维修", ("worker", "contractor", "assigned_at", "started_at", "done_at", "work_done", "labour_hours",
                 "outsourced_cost", "invoice_number", "parts_cost")),
-        ("验收", ("verified_at", "verified_by", "auto_verified", "reopen_count", "cancel_reason")),
+        ("验收", ("verified_at", "verified_by", "auto_verified", "rating", "rating_comment", "reopen_count",
+                "cancel_reason")),
     )
     quiet_fields = ("labour_hours", "outsourced_cost", "parts_cost", "auto_verified", "reopen_count")
     record_actions = (
@@ -206,10 +207,10 @@ class FinishView(OrderAction):
 
 
 class VerifyView(OrderAction):
-    action, prefix, done = "verify", "verify", "已验收签字"
+    action, form_class, prefix, done = "verify", forms.VerifyForm, "verify", "已验收签字"
 
     def perform(self, order, data, by):
-        services.verify(order, by=by)
+        services.verify(order, by=by, rating=data.get("rating"), comment=data.get("comment", ""))
 
 
 class ReopenView(OrderAction):
