@@ -92,8 +92,9 @@ class WorkOrder(SchoolOwned):
                                    condition=Q(outsourced_cost__gte=0) & Q(labour_hours__gte=0)),
         ]
         indexes = [
-            models.Index(fields=["school", "status"], name="workorder_school_status"),
-            models.Index(fields=["school", "reported_at"], name="workorder_school_reported"),
+            # The list's default order (newest report first) within a school, plain and by status.
+            models.Index(fields=["school", "-reported_at", "-id"], name="workorder_school_newest"),
+            models.Index(fields=["school", "status", "-reported_at", "-id"], name="workorder_status_newest"),
         ]
 
     def __str__(self):
