@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from houqin.core.forms import SchoolForm, StyledForm
-from houqin.core.models import Person, Room
+from houqin.core.lookup import LookupField
 
 from .choices import AssetStatus, DisposalMethod
 from .models import Asset
@@ -70,13 +70,9 @@ class ActionForm(StyledForm):
     small = True
 
 
-def _people():
-    return Person.objects.filter(active=True)
-
-
 class MoveForm(ActionForm):
-    room = forms.ModelChoiceField(label="新地点", queryset=Room.objects.select_related("building"), required=False)
-    custodian = forms.ModelChoiceField(label="新保管人", queryset=_people(), required=False)
+    room = LookupField("rooms", label="新地点", required=False)
+    custodian = LookupField("people", label="新保管人", required=False)
     quantity = forms.IntegerField(label="数量", min_value=1, required=False,
                                   help_text="批量资产可只调拨一部分；留空为全部")
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -93,7 +89,7 @@ class SplitForm(ActionForm):
 
 
 class LendForm(ActionForm):
-    borrower = forms.ModelChoiceField(label="借用人", queryset=_people())
+    borrower = LookupField("people", label="借用人")
     due_on = forms.DateField(label="应还日期", widget=DATE)
     quantity = forms.IntegerField(label="数量", min_value=1, initial=1)
     note = forms.CharField(label="说明", max_length=100, required=False)

@@ -93,7 +93,9 @@ class Asset(SchoolOwned):
                                    condition=~Q(kind=HoldingKind.INDIVIDUAL) | Q(quantity=1)),
         ]
         indexes = [
-            models.Index(fields=["school", "status"], name="asset_school_status"),
+            # The list's default order (newest first) within a school, plain and by status.
+            models.Index(fields=["school", "-id"], name="asset_school_newest"),
+            models.Index(fields=["school", "status", "-id"], name="asset_school_status_newest"),
             models.Index(fields=["school", "category"], name="asset_school_category"),
             models.Index(fields=["school", "room"], name="asset_school_room"),
             models.Index(fields=["school", "pinyin"], name="asset_school_pinyin"),
@@ -135,7 +137,10 @@ class AssetEvent(AppendOnlyModel):
     class Meta:
         verbose_name = verbose_name_plural = "资产明细帐"
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["school", "at"], name="assetevent_school_at")]
+        indexes = [
+            models.Index(fields=["school", "at"], name="assetevent_school_at"),
+            models.Index(fields=["asset", "at", "id"], name="assetevent_asset_ledger"),  # the detail page's
+        ]
 
     def __str__(self):
         return f"{self.asset} {self.get_kind_display()}"

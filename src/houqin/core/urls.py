@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import models
+from . import lookup, models
 from .importers import PersonImporter
 from .views import account, auth, members, pages, places, school
 from .views.generic import crud_urls, export_path
@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/password/", account.password_change, name="password_change"),
     path("account/2fa/setup/", auth.otp_setup, name="otp_setup"),
     path("account/2fa/verify/", auth.otp_verify, name="otp_verify"),
+    path("lookup/<str:kind>/", lookup.lookup, name="lookup"),
     path("switch-school/", pages.switch, name="switch_school"),
     path("schools/<int:pk>/", school.SchoolDetailView.as_view(), name="school_detail"),
     path("schools/<int:pk>/edit/", school.SchoolEditView.as_view(), name="school_edit"),

@@ -98,8 +98,9 @@ class WorkOrder(SchoolOwned):
                                    condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5)),
         ]
         indexes = [
-            models.Index(fields=["school", "status"], name="workorder_school_status"),
-            models.Index(fields=["school", "reported_at"], name="workorder_school_reported"),
+            # The list's default order (newest report first) within a school, plain and by status.
+            models.Index(fields=["school", "-reported_at", "-id"], name="workorder_school_newest"),
+            models.Index(fields=["school", "status", "-reported_at", "-id"], name="workorder_status_newest"),
         ]
 
     def __str__(self):

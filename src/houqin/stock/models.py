@@ -165,6 +165,7 @@ class Movement(LedgerEntry):
         verbose_name = verbose_name_plural = "出入库流水"
         ordering = ["-id"]
         indexes = [
+            models.Index(fields=["school", "-id"], name="movement_school_newest"),  # the list's order
             models.Index(fields=["school", "item", "id"], name="movement_item_ledger"),
             models.Index(fields=["school", "occurred_on"], name="movement_school_date"),
             models.Index(fields=["source_type", "source_id"], name="movement_source"),
