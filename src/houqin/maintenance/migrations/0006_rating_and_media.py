@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assets', '0002_categories'),
         ('core', '0010_school_staff_contacts_open'),
-        ('maintenance', '0004_maintenance_settings'),
+        ('maintenance', '0005_list_order_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
