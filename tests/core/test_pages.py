@@ -123,3 +123,18 @@ def test_an_edit_page_writes_all_or_nothing(world, monkeypatch):
     response = world.client(Role.DIRECTOR).post(reverse("core:campus_add"), form)
     assert response.status_code == 200 and "校区名称与上级系统冲突" in str(response.context["form"].errors)
     assert not models.Campus.objects.filter(name="东校区").exists()
+
+
+def test_an_edit_page_returns_to_a_same_site_next_only(world):
+    """ObjectEditView goes back to the page the form came from when it is on this site; another
+    host's `next` is ignored and the object's page is shown."""
+    client = world.client(Role.DIRECTOR)
+    page = client.get(reverse("core:campus_add") + "?next=/core/campuses/?q=east")
+    assert 'name="next" value="/core/campuses/?q=east"' in page.content.decode()
+    back = client.post(reverse("core:campus_add"), {"name": "东校区", "address": "施州大道1号",
+                                                     "next": "/core/campuses/?q=east"})
+    assert back.status_code == 302 and back["Location"] == "/core/campuses/?q=east"
+    away = client.post(reverse("core:campus_add"), {"name": "西校区", "address": "施州大道2号",
+                                                     "next": "https://evil.example/"})
+    campus = models.Campus.objects.get(name="西校区")
+    assert away["Location"] == reverse("core:campus_detail", args=[campus.pk])

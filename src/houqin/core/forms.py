@@ -9,7 +9,10 @@ from django.db import IntegrityError, transaction
 from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
 from .narrowing import narrow_choices
+from .services import check_upload
 from .validators import no_control_chars
+
+MAX_PHOTOS = 4
 
 
 def style(form, small=False):
@@ -96,6 +99,31 @@ def service_errors(form):
         add_service_error(form, error)
     except IntegrityError:  # a rule no form could check first (a row written meanwhile)
         form.add_error(None, "数据与已有记录冲突（如重复），未保存，请检查后重试")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one input: at most `most`, each checked as an upload."""
+
+    def __init__(self, *args, most=MAX_PHOTOS, **kwargs):
+        self.most = most
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > self.most:
+            raise ValidationError(f"最多上传 {self.most} 张照片")
+        for file in files:
+            check_upload(file)
+        return files
 
 
 class SchoolForm(forms.ModelForm):

@@ -181,6 +181,17 @@ def accounts_near(school):
                                | Q(memberships__district_id=school.district_id), is_active=True).distinct()
 
 
+def holders(school, roles):
+    """The active users holding any of `roles` in `school` (and, for the district officer, the
+    officers of its district), in a stable order: whom an app tells of something."""
+    from .models import User
+
+    q = Q(memberships__school=school, memberships__role__in=roles)
+    if Role.DISTRICT_OFFICER in roles:
+        q |= Q(memberships__district_id=school.district_id, memberships__role=Role.DISTRICT_OFFICER)
+    return list(User.objects.filter(q, is_active=True).distinct().order_by("pk"))
+
+
 @transaction.atomic
 def grant_role(school, *, by, username, role, display_name="", password="", person=None):
     """`by` gives `username` a role at the school, creating the account when it does not exist

@@ -5,30 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from houqin.core.forms import SchoolForm, StyledForm
+from houqin.core.forms import MAX_PHOTOS, MultipleFileField, SchoolForm, StyledForm
 from houqin.core.models import Person
 from houqin.stock.models import Item, Warehouse
 
 from .choices import Category, RecordKind
 from .models import PreventivePlan, SpecialEquipment, WorkOrder
-
-MAX_PHOTOS = 4
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class WorkOrderReportForm(SchoolForm):
@@ -45,16 +27,6 @@ class WorkOrderReportForm(SchoolForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
         self.fields["asset"].required = False
-
-    def clean_photos(self):
-        from houqin.core.services import check_upload
-
-        photos = self.cleaned_data.get("photos") or []
-        if len(photos) > MAX_PHOTOS:
-            raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
-        for p in photos:
-            check_upload(p)
-        return photos
 
     def clean(self):
         cleaned = super().clean()

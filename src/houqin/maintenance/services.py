@@ -15,7 +15,7 @@ from houqin.core.choices import Role
 from houqin.core.models import Membership, Person, SchoolClass
 from houqin.core.money import cents
 from houqin.core.rules import require
-from houqin.core.services import notify
+from houqin.core.services import holders, notify
 
 from .choices import OPEN, Category, EventKind, RecordKind, Status, TaskStatus, Urgency
 from .models import (
@@ -47,10 +47,8 @@ def _event(order, kind, *, by, note=""):
 
 
 def managers(school):
-    """The director(s) and principal of the school: they dispatch and are told of new reports."""
-    from houqin.core.models import User
-
-    return list(User.objects.filter(memberships__school=school, memberships__role=Role.DIRECTOR).distinct())
+    """The school's directors: they dispatch and are told of new reports."""
+    return holders(school, [Role.DIRECTOR])
 
 
 def _tell(users, order, title, body=""):

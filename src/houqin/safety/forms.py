@@ -3,25 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from houqin.core.forms import SchoolForm, StyledForm
+from houqin.core.forms import MAX_PHOTOS, MultipleFileField, SchoolForm, StyledForm
 from houqin.core.models import Person
-from houqin.core.services import check_upload
-
-# core-gap: the multiple-photo field lives in maintenance's forms; core could own it.
 from houqin.maintenance.choices import Category
-from houqin.maintenance.forms import MultipleFileField
 
 from .models import GateEntry, Hazard
-
-MAX_PHOTOS = 4
-
-
-def clean_photos(photos):
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
-    for photo in photos:
-        check_upload(photo)
-    return photos
 
 
 class HazardReportForm(SchoolForm):
@@ -37,9 +23,6 @@ class HazardReportForm(SchoolForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
-
-    def clean_photos(self):
-        return clean_photos(self.cleaned_data.get("photos") or [])
 
     def clean(self):
         cleaned = super().clean()
@@ -73,9 +56,6 @@ def repair_spec(data):
 class RectifyForm(StyledForm):
     rectification = forms.CharField(label="整改情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultipleFileField(label="整改后照片", required=True)
-
-    def clean_photos(self):
-        return clean_photos(self.cleaned_data.get("photos") or [])
 
 
 class RecheckForm(StyledForm):

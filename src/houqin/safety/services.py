@@ -18,25 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from houqin.core.choices import AttachmentKind, Role
-from houqin.core.models import User
 from houqin.core.rules import require
-from houqin.core.services import attach, notify
+from houqin.core.services import attach, holders, notify
 
 from .choices import EntryKind, EntryStatus, HazardEventKind, HazardStatus, Level
 from .models import GateEntry, Hazard, HazardEvent, overdue_q
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def holders(school, roles):
-    """The users holding any of `roles` in `school` (the district officers of its district
-    for that role)."""
-    # core-gap: "who holds these roles here" is asked by maintenance (managers) and here; core
-    # could offer it beside roles_in.
-    q = Q(memberships__school=school, memberships__role__in=roles)
-    if Role.DISTRICT_OFFICER in roles:
-        q |= Q(memberships__district_id=school.district_id, memberships__role=Role.DISTRICT_OFFICER)
-    return list(User.objects.filter(q, is_active=True).distinct().order_by("pk"))
 
 
 def _locked(hazard):

@@ -13,12 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from ..forms import EmptyForm, error_text, form_error_text
 from ..rules import CHANGE, can
-from .generic import SchoolScopedMixin
+from .generic import SchoolScopedMixin, safe_next
 
 
 class ObjectActionView(SchoolScopedMixin, View):
@@ -48,7 +47,7 @@ class ObjectActionView(SchoolScopedMixin, View):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def get_form(self):
-        return self.form_class(self.request.POST, school=self.request.school, prefix=self.prefix)
+        return self.form_class(self.request.POST, self.request.FILES, school=self.request.school, prefix=self.prefix)
 
     def post(self, request, *args, **kwargs):
         if self.also_requires and not can(request.roles, *self.also_requires):
@@ -61,7 +60,7 @@ class ObjectActionView(SchoolScopedMixin, View):
             messages.error(request, error)
         else:
             messages.success(request, self.done)
-        return HttpResponseRedirect(self.next_url() or self.redirect_to(obj, result))
+        return HttpResponseRedirect(safe_next(request) or self.redirect_to(obj, result))
 
     def run(self, obj, form):
         """(result, None) when done, (None, the refusal in Chinese) when not."""
@@ -72,11 +71,3 @@ class ObjectActionView(SchoolScopedMixin, View):
                 return self.perform(obj, form.cleaned_data, self.request.user), None
         except (ValidationError, PermissionDenied) as refusal:
             return None, error_text(refusal)
-
-    def next_url(self):
-        """The page the form came from (a list, the board), when it is on this site."""
-        target = self.request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()},
-                                                      require_https=self.request.is_secure()):
-            return target
-        return None

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
@@ -21,6 +22,14 @@ from ..forms import service_errors
 from ..money import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for, takes_attachments, visible
 from ..templatetags.houqin import cell
+
+
+def safe_next(request):
+    """The page a form came from (`next` in the POST or the query), when it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
 
 
 def url_name(model, suffix):
@@ -297,11 +306,11 @@ class ObjectEditView(SchoolScopedMixin, FormView):
         if form.errors:
             return self.form_invalid(form)
         messages.success(self.request, (self.created if creating else self.saved).format(obj=obj))
-        return HttpResponseRedirect(reverse(url_name(self.model, "detail"), args=[obj.pk]))
+        return HttpResponseRedirect(safe_next(self.request) or reverse(url_name(self.model, "detail"), args=[obj.pk]))
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.get_form())  # sets self.object through get_form_kwargs
-        return super().get_context_data(object=self.object, **kwargs)
+        return super().get_context_data(object=self.object, next=safe_next(self.request), **kwargs)
 
 
 class ObjectDeleteView(SchoolScopedMixin, View):

@@ -113,12 +113,6 @@ class HazardAction(ObjectActionView):
     action = VIEW  # each step names its step; the service checks the row (core.rules.require)
     select_related = ("assignee", "school")
 
-    def get_form(self):
-        # core-gap: ObjectActionView.get_form passes no request.FILES, so a step with a photo
-        # (the after-photo of 整改) builds its form here.
-        return self.form_class(self.request.POST, self.request.FILES, school=self.request.school,
-                               prefix=self.prefix)
-
 
 class AssignView(HazardAction):
     action, form_class, prefix, done = "assign", forms.AssignForm, "assign", "已指派整改"
