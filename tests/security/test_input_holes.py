@@ -306,3 +306,17 @@ def test_api_errors_are_chinese(world, raw):
     response = post_json(client, "campuses", raw)
     assert response.status_code == 400
     assert chinese(messages(response.json())), response.json()
+
+
+@pytest.mark.parametrize("form_class, data, field", [
+    ("houqin.assets.views.stocktakes.LineForm", {"action": "save", "note": "盘\x01点"}, "note"),
+    ("houqin.procurement.forms.RequestLineForm", {"description": "投影\x01机", "quantity": "1", "unit_price": "1"},
+     "description"),
+])
+@pytest.mark.django_db
+def test_plain_forms_refuse_control_characters(form_class, data, field):
+    from django.utils.module_loading import import_string
+
+    form = import_string(form_class)(data=data)
+    assert not form.is_valid()
+    assert "控制字符" in str(form.errors[field])

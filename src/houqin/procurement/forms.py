@@ -12,6 +12,7 @@ from houqin.core.forms import SchoolForm, StyledForm, style
 from houqin.core.models import Room
 from houqin.core.money import MONEY
 from houqin.core.narrowing import narrow_choices
+from houqin.core.validators import no_control_chars
 from houqin.stock.choices import ItemCategory
 from houqin.stock.models import Item
 
@@ -83,6 +84,8 @@ class RequestLineForm(forms.ModelForm):
         self.fields["room"].queryset = Room.objects.select_related("building")
         narrow_choices(self.fields.values(), school)
         self.fields["unit"].required = False
+        for name in ("description", "unit"):  # a plain ModelForm: no base adds the validator here
+            self.fields[name].validators.append(no_control_chars)
         style(self, small=True)
 
     def clean(self):

@@ -24,6 +24,7 @@ from houqin.core.models import ApprovalRequest, Building, Room
 from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, can, may, visible
 from houqin.core.tenancy import scope
+from houqin.core.validators import no_control_chars
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
     ObjectDeleteView,
@@ -254,7 +255,7 @@ class LineForm(forms.Form):
     action = forms.ChoiceField(choices=[("found", ""), ("missing", ""), ("damaged", ""), ("save", "")])
     counted = forms.IntegerField(required=False, min_value=0)
     damaged = forms.IntegerField(required=False, min_value=0)
-    note = forms.CharField(required=False, max_length=200)
+    note = forms.CharField(required=False, max_length=200, validators=[no_control_chars])
 
 
 class StocktakeLineCountView(RoomScopedMixin, View):
