@@ -37,6 +37,13 @@ class SchoolMiddleware:
 RENEWED_KEY = "_renewed_at"
 
 
+def stamp_new_session(sender, request, user, **kwargs):
+    """A session starts renewed (at sign-in, which saves it anyway), so its first page view
+    writes nothing either."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_KEY] = int(time.time())
+
+
 class SessionRenewalMiddleware:
     """Renews a signed-in session once less than half its age remains, instead of saving it
     on every request (SESSION_SAVE_EVERY_REQUEST wrote a row on every page view). A session
