@@ -73,7 +73,7 @@ def test_second_run_writes_nothing(demo):
 
 
 def test_gendata_in_bulk(db):
-    gen = generate(schools=1, rooms=40, people=20, options={"assets": "1500"})
+    gen = generate(schools=1, rooms=40, people=20, options={"assets": "1500", "stock_movements": "0"})
     school = School.objects.get(code="gen1")
     assets = Asset.objects.filter(school=school)
     assert assets.count() == 1500 == gen.counts["assets.Asset"]

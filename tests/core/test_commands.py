@@ -133,8 +133,13 @@ def test_tick_date_and_only(demo):
         run("tick", "--date", "2026-13-01")
 
 
+# The modules' own steps default to 100,000 rows a school (for the benchmarks): a few here, and
+# tests/<app>/test_gendata.py test those steps.
+FEW = ("-o", "assets=12", "-o", "stock_movements=40")
+
+
 def test_gendata_creates_the_requested_counts(db):
-    out = run("gendata", "--schools", "2", "--rooms-per-school", "30", "--people-per-school", "20")
+    out = run("gendata", "--schools", "2", "--rooms-per-school", "30", "--people-per-school", "20", *FEW)
     schools = School.objects.filter(district__code="gen")
     assert schools.count() == 2
     for school in schools:
@@ -145,15 +150,17 @@ def test_gendata_creates_the_requested_counts(db):
         director = User.objects.get(username=f"{school.code}.director")
         assert director.check_password(demo_data.DEMO_PASSWORD)
         assert Membership.objects.filter(user=director, school=school, role=Role.DIRECTOR).exists()
+        assert apps.get_model("assets", "Asset").objects.filter(school=school).count() == 12
+        assert apps.get_model("stock", "Movement").objects.filter(school=school).count() == 40
     assert "行/秒" in out
     # A second run skips the existing schools and adds only the new one.
-    run("gendata", "--schools", "3", "--rooms-per-school", "5", "--people-per-school", "5")
+    run("gendata", "--schools", "3", "--rooms-per-school", "5", "--people-per-school", "5", *FEW)
     assert School.objects.filter(district__code="gen").count() == 3
     assert Room.objects.filter(school__code="gen3").count() == 5
 
 
 def test_gendata_director_sees_his_rooms(db):
-    run("gendata", "--schools", "1", "--rooms-per-school", "60", "--people-per-school", "10")
+    run("gendata", "--schools", "1", "--rooms-per-school", "60", "--people-per-school", "10", *FEW)
     client = Client()
     client.force_login(User.objects.get(username="gen1.director"))
     response = client.get("/rooms/")
