@@ -14,6 +14,8 @@ from houqin.core.demo import SCHOOLS, build_demo, generate
 from houqin.core.models import Room, School
 from houqin.core.text import initials
 
+from ..conftest import built_once_per_module
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,8 +32,11 @@ def snapshot():
 
 
 @pytest.fixture
-def demo(db):
-    return build_demo(today=datetime.date(2026, 9, 1))
+def demo(_demo, db):
+    return _demo
+
+
+_demo = built_once_per_module(lambda: build_demo(today=datetime.date(2026, 9, 1)))
 
 
 def test_demo_schools_get_the_seeds_items(demo):

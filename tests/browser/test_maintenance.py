@@ -35,6 +35,7 @@ def open_action(page, name):
         folded.click()
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_repairs_on_a_phone(world, clears_parts, page):
     from django.contrib.contenttypes.models import ContentType

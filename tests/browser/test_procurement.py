@@ -34,6 +34,7 @@ def sign_from_inbox(page, username, number):
     expect(page.locator("body")).to_contain_text("已签字")
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_request_quotes_approval_order_acceptance_stock_and_requisition(world, empties_ledgers, page):
     from houqin.procurement.models import Acceptance, PurchaseOrder, PurchaseRequest

@@ -49,6 +49,7 @@ def ledger(school):
     return plain
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_stocktake_on_a_phone(world, empties_ledgers, page):
     from houqin.assets.choices import AssetStatus, EventKind, LineResult

@@ -542,6 +542,7 @@ def first_writer_answer(writers, method, url, data):
     return response
 
 
+@pytest.mark.heavy
 def test_every_operation_answers_bad_input_with_4xx(world):
     from drf_spectacular.generators import SchemaGenerator
 

@@ -145,6 +145,7 @@ def a_school_with_everything(media, monkeypatch):
     assert len(media_state(media)) == demo_files + 2
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_a_school_round_trips_with_nothing_lost(media, flushable, tmp_path, monkeypatch):
     a_school_with_everything(media, monkeypatch)

@@ -23,6 +23,8 @@ from houqin.core.models import (
     User,
 )
 
+from ..conftest import built_once_per_module
+
 pytestmark = pytest.mark.django_db
 
 
@@ -37,9 +39,12 @@ def row_counts():
     return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
 
+_demo = built_once_per_module(lambda: run("demo"))
+
+
 @pytest.fixture
-def demo(db):
-    run("demo")
+def demo(_demo, db):
+    return _demo
 
 
 def test_demo_twice_changes_nothing(demo):
@@ -101,6 +106,7 @@ def test_demo_users_log_in_and_land_on_home(demo):
         assert role.label in page, username
 
 
+@pytest.mark.heavy
 def test_demo_prints_the_logins(db):
     out = run("demo")
     assert "esyx.director" in out and "总务主任" in out and "恩施市实验小学" in out

@@ -38,6 +38,7 @@ from houqin.procurement.importers import SupplierImporter
 from houqin.stock.importers import ItemImporter
 from houqin.stock.models import Item, Warehouse
 
+from ..conftest import built_once_per_module
 from ..declared import declared
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +171,7 @@ def owned_by(model, school):
     return None
 
 
-@pytest.fixture
-def demo(db):
+def _build_demo():
     build_demo(today=datetime.date(2026, 11, 21))
     esyx, styx = School.objects.get(code="esyx"), School.objects.get(code="styx")
     elsewhere = District.objects.create(code="elsewhere", name="邻区")
@@ -184,6 +184,14 @@ def demo(db):
     officer = User.objects.create_user("elsewhere.officer", display_name="邻区勤办")
     Membership.objects.create(user=officer, district=elsewhere, role=Role.DISTRICT_OFFICER)
     return esyx, styx, officer
+
+
+_demo = built_once_per_module(_build_demo)
+
+
+@pytest.fixture
+def demo(_demo, db):
+    return _demo
 
 
 def client_of(user):
@@ -292,6 +300,7 @@ def looks_missing(client, route, theirs, missing, school):
     return differences
 
 
+@pytest.mark.heavy
 def test_another_schools_object_looks_like_a_missing_one_on_every_route(demo):
     esyx, styx, other_officer = demo
     walk, unaimed = targets(esyx, styx)
@@ -308,6 +317,7 @@ def test_another_schools_object_looks_like_a_missing_one_on_every_route(demo):
     assert leaks == [], "\n".join(map(str, leaks))
 
 
+@pytest.mark.heavy
 def test_every_route_opens_for_its_own_school_without_error(demo):
     """Every role opens every route with his school's objects without an error. Each route is
     either reached — at least one role gets another answer than for a missing object, which
@@ -359,6 +369,7 @@ def records_with_their_own_visibility(school, teacher):
             for record in found]
 
 
+@pytest.mark.heavy
 def test_attachments_follow_their_record_for_every_role(demo):
     """Every role, on the records whose visibility the rules narrow: the record's attachment
     downloads exactly where the record's own page opens (and is missing elsewhere), and a file

@@ -52,6 +52,7 @@ MOVE = [("core", "0005_holiday_history"), ("procurement", "0002_purchaserequest_
         ("maintenance", "0003_event_note")]
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_each_schools_values_out_of_school(flushable):  # noqa: F811
     executor = MigrationExecutor(connection)

@@ -223,6 +223,7 @@ for url in re.findall(r'(?:href|src)="(/static/[^"]+)"', page.content.decode()):
 """
 
 
+@pytest.mark.heavy
 def test_production_static_files_collect_and_serve(tmp_path):
     """collectstatic with the hashed, compressed storage succeeds, and every asset the login
     page links to is served by the app itself (whitenoise), under its hashed name."""

@@ -17,13 +17,18 @@ from houqin.stock.choices import CountStatus, ItemCategory, ItemKind, MovementKi
 from houqin.stock.demo import ledger_mismatches
 from houqin.stock.models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 
+from ..conftest import built_once_per_module
+
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 21)
 
 
 @pytest.fixture
-def demo(db):
-    return build_demo(today=TODAY)
+def demo(_demo, db):
+    return _demo
+
+
+_demo = built_once_per_module(lambda: build_demo(today=TODAY))
 
 
 def consumables_bought(school, term):
