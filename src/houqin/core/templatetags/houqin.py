@@ -30,8 +30,8 @@ def sidebar(context):
     roles = getattr(request, "roles", frozenset())
     parts = []
     for title, items in menu_for(request.user, roles):
-        links = [(reverse(i.url_name), "active" if request.path == reverse(i.url_name) else "", i.icon, i.label)
-                 for i in items]
+        urls = [(reverse(i.url_name), i) for i in items]
+        links = [(url, "active" if request.path == url else "", i.icon, i.label) for url, i in urls]
         nav = format_html_join("", LINK, links)
         parts.append(format_html('<div class="module">{}</div><nav class="nav flex-column">{}</nav>', title, nav))
     return format_html_join("", "{}", ((p,) for p in parts))
