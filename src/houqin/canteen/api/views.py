@@ -85,7 +85,7 @@ class MealViewSet(NoDeleteViewSet):
         OpenApiParameter("date", str, description="起始日期 YYYY-MM-DD，默认今天"),
         OpenApiParameter("days", int, description="天数，1–31，默认 1")], responses=s.BoardDaySerializer(many=True),
         filters=False)
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)  # the days asked for (at most 31), not a page
     def board(self, request):
         params = s.BoardQuery(data=request.query_params)
         params.is_valid(raise_exception=True)

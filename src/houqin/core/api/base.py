@@ -72,7 +72,29 @@ class BodyFirstUpdateMixin:
         return super().update(request, *args, **kwargs)
 
 
-class SchoolScopedViewSet(SchoolScopedViewSetMixin, viewsets.ModelViewSet):
+class ReadBackMixin:
+    """Create and update answer with the row as the list reads it, through get_queryset and
+    its annotations (stock on hand, a supplier's rating), not the bare instance just saved:
+    the schema has one shape for the row."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self.read_back(serializer), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.read_back(serializer))
+
+    def read_back(self, serializer):
+        row = self.get_queryset().filter(pk=serializer.instance.pk).first()
+        return serializer.data if row is None else self.get_serializer(row).data
+
+
+class SchoolScopedViewSet(SchoolScopedViewSetMixin, ReadBackMixin, viewsets.ModelViewSet):
     pass
 
 
@@ -80,7 +102,7 @@ class SchoolScopedReadOnlyViewSet(SchoolScopedViewSetMixin, viewsets.ReadOnlyMod
     pass
 
 
-class NoDeleteViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class NoDeleteViewSet(SchoolScopedViewSetMixin, ReadBackMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                       viewsets.ReadOnlyModelViewSet):
     """List, detail, create and update; nothing is ever deleted (the books keep everything)."""
 

@@ -148,7 +148,7 @@ class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
 
     @extend_schema(summary="载入常用检查计划", request=ActionInput,
                    responses={201: s.PreventivePlanSerializer(many=True)})
-    @action(detail=False, methods=["post"], url_path="install-seeds")
+    @action(detail=False, methods=["post"], url_path="install-seeds", pagination_class=None)
     def install_seeds(self, request):
         self.input(ActionInput)
         created = services.install_seed_plans(self.school)

@@ -34,7 +34,7 @@ QTY = {"max_digits": 12, "decimal_places": 2}
 class SupplierSerializer(SchoolOwnedSerializer):
     categories = serializers.ListField(label="供应类别", child=serializers.ChoiceField(choices=ItemCategory.choices),
                                        required=False)
-    rating = serializers.DecimalField(label="平均评分", max_digits=4, decimal_places=2, read_only=True, default=None)
+    rating = serializers.DecimalField(label="平均评分", max_digits=4, decimal_places=2, read_only=True, allow_null=True)
 
     class Meta:
         model = Supplier

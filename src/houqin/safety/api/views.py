@@ -129,7 +129,7 @@ class GateEntryViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
 
     @extend_schema(summary="再次来访：按姓名、拼音首字母或车牌开头查找", responses=s.GateEntrySerializer(many=True),
                    filters=False)
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)  # a short list of matches, not a page
     def returning(self, request):
         found = services.returning(self.get_queryset(), request.query_params.get("q", "")[:20])
         return Response(self.get_serializer(found, many=True).data)
