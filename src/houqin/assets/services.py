@@ -10,7 +10,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from houqin.core import approvals
-from houqin.core.choices import Role
 from houqin.core.money import yuan
 from houqin.core.rules import require
 from houqin.core.text import initials
@@ -311,33 +310,31 @@ def mark_lost(asset, *, by, note):
 # --- scrapping ------------------------------------------------------------------------
 
 
-def _scrap_approved(scrap, approval, by):
+def _decide_scrap(scrap, *, state, status, by, kind, note, write_off=False):
+    """The asset takes `status` and the request `state`, with the asset's event (which takes
+    the holding off the books when `write_off`)."""
     asset = _locked(scrap.asset)
-    asset.status = AssetStatus.SCRAPPED
+    asset.status = status
     asset.save(update_fields=["status", "updated_at"])
-    scrap.state = "approved"
+    scrap.state = state
     scrap.save(update_fields=["state", "updated_at"])
-    _event(asset, EventKind.SCRAP, by=by, quantity=-asset.quantity, value_change=-asset.original_value,
-           note=f"报废已批准：{scrap.reason}")
+    books = {"quantity": -asset.quantity, "value_change": -asset.original_value} if write_off else {}
+    _event(asset, kind, by=by, note=note, **books)
+
+
+def _scrap_approved(scrap, approval, by):
+    _decide_scrap(scrap, state="approved", status=AssetStatus.SCRAPPED, by=by, kind=EventKind.SCRAP,
+                  note=f"报废已批准：{scrap.reason}", write_off=True)
 
 
 def _scrap_rejected(scrap, approval, by):
-    asset = _locked(scrap.asset)
-    asset.status = scrap.previous_status
-    asset.save(update_fields=["status", "updated_at"])
-    scrap.state = "rejected"
-    scrap.save(update_fields=["state", "updated_at"])
-    _event(asset, EventKind.SCRAP_REJECTED, by=by, note="报废未获批准")
+    _decide_scrap(scrap, state="rejected", status=scrap.previous_status, by=by, kind=EventKind.SCRAP_REJECTED,
+                  note="报废未获批准")
 
 
 SCRAP = approvals.register(approvals.Policy(
     key="assets.scrap", label="资产报废",
-    steps=(
-        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
-        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-        approvals.Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}),
-                       when=approvals.amount_above("district_threshold")),
-    ),
+    steps=approvals.school_ladder(district=True),
     on_approved=_scrap_approved, on_rejected=_scrap_rejected,
 ))
 
@@ -569,10 +566,7 @@ def cancel_stocktake(stocktake, *, by):
 
 STOCKTAKE_ADJUSTMENT = approvals.register(approvals.Policy(
     key="assets.stocktake", label="盘点差异调整",
-    steps=(
-        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
-        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-    ),
+    steps=approvals.school_ladder(district=False),
     on_approved=_apply_adjustments, on_rejected=_reopen_for_recount,
 ))
 

@@ -1,21 +1,19 @@
 """Filters of the canteen lists, shared by the pages and the API."""
 
 import django_filters as filters
-from django import forms
 
-from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.filtersets import SchoolFilterSet, day_range
 
 from .choices import MealKind
 from .models import AccompaniedMeal, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 def by_date(model, field="date", search=()):
     """A filterset of `model` by a day range (and a search), the shape every canteen list takes."""
+    on_after, on_before = day_range(field, "日期起", "日期止")
     attrs = {
-        "on_after": filters.DateFilter(label="日期起", field_name=field, lookup_expr="gte", widget=DATE),
-        "on_before": filters.DateFilter(label="日期止", field_name=field, lookup_expr="lte", widget=DATE),
+        "on_after": on_after,
+        "on_before": on_before,
         "search_fields": search,
         "Meta": type("Meta", (), {"model": model, "fields": ["q", "on_after", "on_before"]}),
     }

@@ -52,6 +52,10 @@ class Step:
     when: Callable = always
 
 
+PRINCIPAL_STEP = Step("校长审批", frozenset({Role.PRINCIPAL}), when=amount_at_least("principal_threshold"))
+DISTRICT_STEP = Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}), when=amount_above("district_threshold"))
+
+
 @dataclass(frozen=True)
 class Policy:
     key: str
@@ -63,6 +67,25 @@ class Policy:
     on_approved: Callable | None = None
     on_rejected: Callable | None = None
     extra: dict = field(default_factory=dict)
+
+
+def school_ladder(*, district, director="总务主任审核"):
+    """The usual steps at a school: the director, then the principal from the school's
+    threshold, then (with `district`) the district office above its threshold."""
+    steps = (Step(director, frozenset({Role.DIRECTOR})), PRINCIPAL_STEP)
+    return (*steps, DISTRICT_STEP) if district else steps
+
+
+def sets_status(value, field="status"):
+    """An on_approved / on_rejected callback that only sets the subject's `field` to `value`,
+    on its row locked inside the signing transaction."""
+
+    def callback(subject, approval, by):
+        subject = type(subject).objects.select_for_update().get(pk=subject.pk)
+        setattr(subject, field, value)
+        subject.save(update_fields=[field, "updated_at"])
+
+    return callback
 
 
 POLICIES: dict[str, Policy] = {}

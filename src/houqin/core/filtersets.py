@@ -1,9 +1,12 @@
 """Filters shared by the list pages and the API. Related-object choices are narrowed to the
 request's school through SchoolFilterSet."""
 
+import datetime
+
 import django_filters as filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import CertificateKind, Employment, RoomKind
 from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
@@ -17,6 +20,47 @@ class YesNoFilter(filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]))
         super().__init__(*args, **kwargs)
+
+
+class ExpiringFilter(YesNoFilter):
+    """已过期或30天内到期: 是 keeps the rows whose `expires_on` is at most 30 days from today;
+    否 and 全部 keep every row."""
+
+    def __init__(self, *args, days=30, **kwargs):
+        self.days = days
+        kwargs.setdefault("label", f"已过期或{days}天内到期")
+        kwargs.setdefault("field_name", "expires_on")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        limit = timezone.localdate() + datetime.timedelta(days=self.days)
+        return self.get_method(qs)(**{f"{self.field_name}__lte": limit})
+
+
+class AboveZeroFilter(YesNoFilter):
+    """是: the rows whose `field_name` (a quantity) is above zero; 否: those at zero."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__gt": 0}) if value else qs.filter(**{self.field_name: 0})
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def day_filter(label, field_name, lookup_expr, **kwargs):
+    """A date picked on the page, compared with `lookup_expr` (“gte”, “date__lte” on a datetime …)."""
+    return filters.DateFilter(label=label, field_name=field_name, lookup_expr=lookup_expr,
+                              widget=kwargs.pop("widget", DATE_INPUT), **kwargs)
+
+
+def day_range(field_name, since, until, *, datetime_field=False):
+    """The two filters of a range of days on `field_name`, labelled `since` and `until`."""
+    day = "date__" if datetime_field else ""
+    return day_filter(since, field_name, f"{day}gte"), day_filter(until, field_name, f"{day}lte")
 
 
 class YearFilter(filters.NumberFilter):
@@ -110,13 +154,8 @@ class PersonFilterSet(SchoolFilterSet):
 class CertificateFilterSet(SchoolFilterSet):
     search_fields = ("person__name", "number")
     kind = filters.ChoiceFilter(label="证件类型", choices=CertificateKind.choices)
-    expiring = YesNoFilter(label="已过期或30天内到期", method="filter_expiring")
+    expiring = ExpiringFilter()
 
     class Meta:
         model = Certificate
         fields = ["q", "kind", "expiring"]
-
-    def filter_expiring(self, queryset, name, value):
-        if value:
-            return queryset & Certificate.objects.expiring()
-        return queryset

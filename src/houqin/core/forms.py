@@ -128,9 +128,14 @@ class MultipleFileField(forms.FileField):
 
 class SchoolForm(forms.ModelForm):
     """Narrows every dropdown to the active school's rows, sets the school on save, and
-    refuses a stale edit (someone saved the record after this form was opened)."""
+    refuses a stale edit (someone saved the record after this form was opened). A form
+    declares `ordered = ((earlier, later, message), ...)`: when both are filled, `later` may
+    not come before `earlier`, else `message` on `later`; and `editable_in = (status, message)`:
+    a saved record whose `status` is another is refused with `message`."""
 
     loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    ordered = ()
+    editable_in = None
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +153,12 @@ class SchoolForm(forms.ModelForm):
             current = saved.values_list("updated_at", flat=True).first()
             if current and cleaned.get("loaded_at") and cleaned["loaded_at"] != current.isoformat():
                 raise ValidationError("该记录已被他人修改，请刷新后重新编辑（您的修改未保存）")
+        if self.editable_in and self.instance.pk and self.instance.status != self.editable_in[0]:
+            raise ValidationError(self.editable_in[1])
+        for earlier, later, message in self.ordered:
+            first, last = cleaned.get(earlier), cleaned.get(later)
+            if first and last and last < first:
+                self.add_error(later, message)
         return cleaned
 
     def save(self, commit=True):
@@ -217,16 +228,11 @@ class CampusForm(SchoolForm):
 
 
 class TermForm(SchoolForm):
+    ordered = (("starts_on", "ends_on", "结束日期不能早于开学日期"),)
+
     class Meta:
         model = Term
         fields = ["name", "starts_on", "ends_on"]
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "结束日期不能早于开学日期")
-        return cleaned
 
 
 class BuildingForm(SchoolForm):
@@ -260,12 +266,7 @@ class CertificateForm(SchoolForm):
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}),
                    "expires_on": forms.DateInput(attrs={"type": "date"})}
 
-    def clean(self):
-        cleaned = super().clean()
-        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
-        if issued and expires and expires < issued:
-            self.add_error("expires_on", "有效期不能早于发证日期")
-        return cleaned
+    ordered = (("issued_on", "expires_on", "有效期不能早于发证日期"),)
 
 
 class GrantRoleForm(StyledForm):

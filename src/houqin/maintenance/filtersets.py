@@ -3,7 +3,7 @@
 import django_filters as filters
 from django import forms
 
-from houqin.core.filtersets import SchoolFilterSet
+from houqin.core.filtersets import SchoolFilterSet, day_filter, day_range
 from houqin.core.models import Room
 
 from .choices import Category, EquipmentKind, Recurrence, Status, TaskStatus, Urgency
@@ -17,10 +17,7 @@ class WorkOrderFilterSet(SchoolFilterSet):
     category = filters.ChoiceFilter(label="类别", choices=Category.choices)
     urgency = filters.ChoiceFilter(label="紧急程度", choices=Urgency.choices)
     room = filters.ModelChoiceFilter(label="地点", queryset=Room.objects.all(), widget=forms.HiddenInput)
-    reported_after = filters.DateFilter(label="报修日期起", field_name="reported_at", lookup_expr="date__gte",
-                                        widget=forms.DateInput(attrs={"type": "date"}))
-    reported_before = filters.DateFilter(label="报修日期止", field_name="reported_at", lookup_expr="date__lte",
-                                         widget=forms.DateInput(attrs={"type": "date"}))
+    reported_after, reported_before = day_range("reported_at", "报修日期起", "报修日期止", datetime_field=True)
 
     class Meta:
         model = WorkOrder
@@ -39,7 +36,7 @@ class PreventivePlanFilterSet(SchoolFilterSet):
 class PreventiveTaskFilterSet(SchoolFilterSet):
     search_fields = ("plan__name",)
     status = filters.ChoiceFilter(label="状态", choices=TaskStatus.choices)
-    due_on = filters.DateFilter(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = day_filter("检查日期", "due_on", "exact")
     plan = filters.ModelChoiceFilter(label="计划", queryset=PreventivePlan.objects.all(), widget=forms.HiddenInput)
 
     class Meta:

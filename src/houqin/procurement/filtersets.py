@@ -1,11 +1,9 @@
 """Filters of procurement, shared by the list pages and the API."""
 
-import datetime
 
 import django_filters as filters
-from django.utils import timezone
 
-from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
+from houqin.core.filtersets import ExpiringFilter, SchoolFilterSet, YesNoFilter
 
 from .choices import AcceptanceStatus, Admission, LicenceKind, OrderStatus, RequestStatus, VoucherStatus
 from .models import Acceptance, Licence, PurchaseOrder, PurchaseRequest, Supplier, Voucher
@@ -24,15 +22,11 @@ class SupplierFilterSet(SchoolFilterSet):
 class LicenceFilterSet(SchoolFilterSet):
     search_fields = ("supplier__name", "number")
     kind = filters.ChoiceFilter(label="证照类型", choices=LicenceKind.choices)
-    expiring = YesNoFilter(label="已过期或30天内到期", method="filter_expiring")
+    expiring = ExpiringFilter()
 
     class Meta:
         model = Licence
         fields = ["q", "kind", "expiring"]
-
-    def filter_expiring(self, queryset, name, value):
-        limit = timezone.localdate() + datetime.timedelta(days=30)
-        return queryset.filter(expires_on__lte=limit) if value else queryset
 
 
 class PurchaseRequestFilterSet(SchoolFilterSet):

@@ -58,6 +58,8 @@ class DesignationForm(SchoolForm):
 
 
 class RequestForm(SchoolForm):
+    editable_in = (RequestStatus.DRAFT, "只有草稿状态的申请可以修改")
+
     class Meta:
         model = PurchaseRequest
         fields = ["title", "reason", "budget_line", "off_designation_reason"]
@@ -65,12 +67,6 @@ class RequestForm(SchoolForm):
 
     def clean_off_designation_reason(self):
         return (self.cleaned_data.get("off_designation_reason") or "").strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and self.instance.status != RequestStatus.DRAFT:
-            raise ValidationError("只有草稿状态的申请可以修改")
-        return cleaned
 
 
 class RequestLineForm(forms.ModelForm):
@@ -141,6 +137,8 @@ class OrderForm(SchoolForm):
 class AcceptanceForm(SchoolForm):
     """Opening an acceptance (验收) of a placed order through services.start_acceptance."""
 
+    editable_in = (AcceptanceStatus.DRAFT, "验收单已提交签字，不能再修改")
+
     class Meta:
         model = Acceptance
         fields = ["order", "warehouse", "received_on", "invoice_number", "note"]
@@ -153,12 +151,6 @@ class AcceptanceForm(SchoolForm):
             del self.fields["order"]
         else:
             self.fields["order"].queryset = self.fields["order"].queryset.filter(status="placed")
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and self.instance.status != AcceptanceStatus.DRAFT:
-            raise ValidationError("验收单已提交签字，不能再修改")
-        return cleaned
 
 
 class AcceptanceLineForm(StyledForm):

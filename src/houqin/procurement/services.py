@@ -265,27 +265,11 @@ def submit(request, *, by):
     return request
 
 
-def _request_approved(request, approval, by):
-    request = _locked(request)
-    request.status = RequestStatus.APPROVED
-    request.save(update_fields=["status", "updated_at"])
-
-
-def _request_rejected(request, approval, by):
-    request = _locked(request)
-    request.status = RequestStatus.REJECTED
-    request.save(update_fields=["status", "updated_at"])
-
-
 REQUEST = approvals.register(approvals.Policy(
     key="procurement.request", label="采购申请",
-    steps=(
-        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
-        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-        approvals.Step("勤办审批", frozenset({Role.DISTRICT_OFFICER}),
-                       when=approvals.amount_above("district_threshold")),
-    ),
-    on_approved=_request_approved, on_rejected=_request_rejected,
+    steps=approvals.school_ladder(district=True),
+    on_approved=approvals.sets_status(RequestStatus.APPROVED),
+    on_rejected=approvals.sets_status(RequestStatus.REJECTED),
 ))
 
 

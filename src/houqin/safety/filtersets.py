@@ -1,15 +1,12 @@
 """Filters of the safety app, shared by the list pages and the API."""
 
 import django_filters as filters
-from django import forms
 from django.utils import timezone
 
-from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
+from houqin.core.filtersets import SchoolFilterSet, YesNoFilter, day_range
 
 from .choices import EntryKind, EntryStatus, HazardStatus, Level, Source
 from .models import GateEntry, Hazard, overdue_q
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class HazardFilterSet(SchoolFilterSet):
@@ -19,10 +16,7 @@ class HazardFilterSet(SchoolFilterSet):
     level = filters.ChoiceFilter(label="等级", choices=Level.choices)
     source = filters.ChoiceFilter(label="来源", choices=Source.choices)
     overdue = YesNoFilter(label="逾期", method="filter_overdue")
-    reported_after = filters.DateFilter(label="发现日期起", field_name="reported_at", lookup_expr="date__gte",
-                                        widget=DATE)
-    reported_before = filters.DateFilter(label="发现日期止", field_name="reported_at", lookup_expr="date__lte",
-                                         widget=DATE)
+    reported_after, reported_before = day_range("reported_at", "发现日期起", "发现日期止", datetime_field=True)
 
     class Meta:
         model = Hazard
@@ -38,10 +32,7 @@ class GateEntryFilterSet(SchoolFilterSet):
     search_fields = ("name", "plate", "reason", "host")
     kind = filters.ChoiceFilter(label="类别", choices=EntryKind.choices)
     status = filters.ChoiceFilter(label="状态", choices=EntryStatus.choices)
-    entered_after = filters.DateFilter(label="进校日期起", field_name="entered_at", lookup_expr="date__gte",
-                                       widget=DATE)
-    entered_before = filters.DateFilter(label="进校日期止", field_name="entered_at", lookup_expr="date__lte",
-                                        widget=DATE)
+    entered_after, entered_before = day_range("entered_at", "进校日期起", "进校日期止", datetime_field=True)
 
     class Meta:
         model = GateEntry

@@ -7,7 +7,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
-from houqin.core.filtersets import SchoolFilterSet, YesNoFilter
+from houqin.core.filtersets import AboveZeroFilter, SchoolFilterSet, YesNoFilter, day_filter, day_range
 
 from .choices import CountStatus, ItemCategory, ItemKind, MovementKind, RequisitionStatus, WarehouseKind
 from .models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
@@ -59,7 +59,7 @@ class StockBalanceFilterSet(SchoolFilterSet):
     q = filters.CharFilter(label="物品（编码、名称或拼音）", method="search")
     warehouse = filters.ModelChoiceFilter(label="仓库", queryset=Warehouse.objects.all())
     category = filters.ChoiceFilter(label="类别", field_name="item__category", choices=ItemCategory.choices)
-    in_stock = YesNoFilter(label="有库存", method="filter_in_stock")
+    in_stock = AboveZeroFilter(label="有库存", field_name="quantity")
 
     class Meta:
         model = StockBalance
@@ -68,18 +68,13 @@ class StockBalanceFilterSet(SchoolFilterSet):
     def search(self, queryset, name, value):
         return item_q("item__")(queryset, value)
 
-    def filter_in_stock(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
 
 
 class BatchFilterSet(SchoolFilterSet):
     q = filters.CharFilter(label="物品或批号", method="search")
     warehouse = filters.ModelChoiceFilter(label="仓库", queryset=Warehouse.objects.all())
-    expires_before = filters.DateFilter(label="保质期早于", field_name="expires_on", lookup_expr="lt",
-                                        widget=forms.DateInput(attrs={"type": "date"}))
-    remaining = YesNoFilter(label="有剩余", method="filter_remaining")
+    expires_before = day_filter("保质期早于", "expires_on", "lt")
+    remaining = AboveZeroFilter(label="有剩余", field_name="quantity")
 
     class Meta:
         model = Batch
@@ -88,10 +83,6 @@ class BatchFilterSet(SchoolFilterSet):
     def search(self, queryset, name, value):
         return item_q("item__")(queryset, value) | queryset.filter(code__icontains=value.strip())
 
-    def filter_remaining(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
 
 
 class MovementFilterSet(SchoolFilterSet):
@@ -100,10 +91,7 @@ class MovementFilterSet(SchoolFilterSet):
     # By id for the API and for links from an item's page; hidden on the page.
     item = filters.ModelChoiceFilter(label="物品", queryset=Item.objects.all(), widget=forms.HiddenInput)
     kind = filters.ChoiceFilter(label="类型", choices=MovementKind.choices)
-    date_from = filters.DateFilter(label="起始日期", field_name="occurred_on", lookup_expr="gte",
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = filters.DateFilter(label="截止日期", field_name="occurred_on", lookup_expr="lte",
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    date_from, date_to = day_range("occurred_on", "起始日期", "截止日期")
 
     class Meta:
         model = Movement

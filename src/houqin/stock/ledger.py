@@ -42,11 +42,16 @@ def _source_fields(source):
     return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
 
 
-def _check(warehouse, item):
-    if warehouse.school_id != item.school_id:
-        raise ValidationError("物品和仓库不属于同一所学校")
+def check_warehouse(school_id, warehouse, *, foreign="仓库不属于本校"):
+    """The warehouse is the school's (else `foreign`) and in use."""
+    if warehouse.school_id != school_id:
+        raise ValidationError(foreign)
     if not warehouse.active:
         raise ValidationError(f"仓库“{warehouse}”已停用")
+
+
+def _check(warehouse, item):
+    check_warehouse(item.school_id, warehouse, foreign="物品和仓库不属于同一所学校")
 
 
 @transaction.atomic

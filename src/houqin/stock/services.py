@@ -14,7 +14,6 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from houqin.core import approvals
-from houqin.core.choices import Role
 from houqin.core.models import Person
 from houqin.core.money import cents, yuan
 from houqin.core.rules import require
@@ -22,6 +21,7 @@ from houqin.core.rules import require
 from .choices import CountStatus, RequisitionStatus
 from .ledger import (  # noqa: F401
     adjust,
+    check_warehouse,
     first_of_month,
     issue,
     post,
@@ -82,10 +82,7 @@ def _clean_lines(school, lines):
 
 
 def _check_warehouse(school, warehouse):
-    if warehouse.school_id != school.pk:
-        raise ValidationError("仓库不属于本校")
-    if not warehouse.active:
-        raise ValidationError(f"仓库“{warehouse}”已停用")
+    check_warehouse(school.pk, warehouse)
 
 
 @transaction.atomic
@@ -144,25 +141,11 @@ def estimate(requisition):
     return cents(sum((line.quantity * costs.get(line.item_id, Decimal("0")) for line in lines), Decimal("0")))
 
 
-def _approved(requisition, approval, by):
-    requisition = _locked(requisition)
-    requisition.status = RequisitionStatus.APPROVED
-    requisition.save(update_fields=["status", "updated_at"])
-
-
-def _rejected(requisition, approval, by):
-    requisition = _locked(requisition)
-    requisition.status = RequisitionStatus.REJECTED
-    requisition.save(update_fields=["status", "updated_at"])
-
-
 REQUISITION = approvals.register(approvals.Policy(
     key="stock.requisition", label="领用审批",
-    steps=(
-        approvals.Step("总务主任审批", frozenset({Role.DIRECTOR})),
-        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-    ),
-    on_approved=_approved, on_rejected=_rejected,
+    steps=approvals.school_ladder(district=False, director="总务主任审批"),
+    on_approved=approvals.sets_status(RequisitionStatus.APPROVED),
+    on_rejected=approvals.sets_status(RequisitionStatus.REJECTED),
 ))
 
 
@@ -197,16 +180,24 @@ def requester_person(requisition):
     return Person.objects.filter(school_id=requisition.school_id, user_id=requisition.requested_by_id).first()
 
 
+def _old_for_new_line(line, *, by, step, not_old, not_now):
+    """The line locked, once `by` may take `step` on its requisition, its item is one given
+    old for new (else `not_old`) and the requisition is waiting to be issued (else `not_now`)."""
+    requisition = _locked(line.requisition)
+    require(by, step, requisition)
+    line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
+    if not line.item.old_for_new:
+        raise ValidationError(f"“{line.item}”{not_old}")
+    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
+        raise ValidationError(not_now)
+    return line
+
+
 @transaction.atomic
 def record_old_returned(line, *, by, quantity):
     """The keeper records old items handed back (以旧换新) for a line."""
-    requisition = _locked(line.requisition)
-    require(by, "return_old", requisition)
-    line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
-    if not line.item.old_for_new:
-        raise ValidationError(f"“{line.item}”不是以旧换新物品")
-    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
-        raise ValidationError("只有待发放的领用单可以登记交回旧物")
+    line = _old_for_new_line(line, by=by, step="return_old", not_old="不是以旧换新物品",
+                             not_now="只有待发放的领用单可以登记交回旧物")
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise ValidationError("交回旧物数量须大于零")
@@ -218,13 +209,8 @@ def record_old_returned(line, *, by, quantity):
 @transaction.atomic
 def waive_old(line, *, by, reason):
     """The director lets a line be issued without the old item (lost, used up …), with the reason."""
-    requisition = _locked(line.requisition)
-    require(by, "waive", requisition)
-    line = RequisitionLine.objects.select_for_update().select_related("item").get(pk=line.pk)
-    if not line.item.old_for_new:
-        raise ValidationError(f"“{line.item}”不是以旧换新物品，无需免交")
-    if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.PARTLY_ISSUED):
-        raise ValidationError("只有待发放的领用单可以免交旧物")
+    line = _old_for_new_line(line, by=by, step="waive", not_old="不是以旧换新物品，无需免交",
+                             not_now="只有待发放的领用单可以免交旧物")
     if not (reason or "").strip():
         raise ValidationError({"reason": "免交旧物须写明理由"})
     line.old_waived_by, line.old_waiver_reason = by, reason.strip()[:200]
@@ -539,10 +525,7 @@ def _reopen_count(count, approval, by):
 
 COUNT = approvals.register(approvals.Policy(
     key="stock.count", label="月度盘存差异",
-    steps=(
-        approvals.Step("总务主任审核", frozenset({Role.DIRECTOR})),
-        approvals.Step("校长审批", frozenset({Role.PRINCIPAL}), when=approvals.amount_at_least("principal_threshold")),
-    ),
+    steps=approvals.school_ladder(district=False),
     on_approved=_apply_count, on_rejected=_reopen_count,
 ))
 

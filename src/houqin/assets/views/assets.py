@@ -10,9 +10,15 @@ from django.db.models import F
 from django.urls import path, reverse
 
 from houqin.core.models import ApprovalRequest
-from houqin.core.rules import ADD, CHANGE, can
+from houqin.core.rules import ADD, can
 from houqin.core.views.actions import ObjectActionView
-from houqin.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, export_path
+from houqin.core.views.generic import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    crud_urls,
+)
 from houqin.core.views.records import RecordAction, RecordPageMixin
 
 from .. import filtersets, forms, services
@@ -77,28 +83,19 @@ class AssetDetailView(RecordPageMixin, ObjectDetailView):
     )
 
     def get_context_data(self, **kwargs):
-        asset, roles, school = self.object, self.request.roles, self.request.school
-        manage = can(roles, CHANGE, Asset)
-        status = asset.status
-        allowed = {name for name, states in ACTIONS_BY_STATUS.items() if status in states} if manage else set()
-        if asset.kind != HoldingKind.BULK or asset.quantity < 2 or status in (AssetStatus.SCRAPPED, AssetStatus.LOST):
-            split = None
-        else:
-            split = forms.SplitForm(school=school, prefix="split") if manage else None
+        asset, roles, status = self.object, self.request.roles, self.object.status
+        allowed = {name for name, states in ACTIONS_BY_STATUS.items() if status in states}  # step_form: CHANGE
+        splits = asset.kind == HoldingKind.BULK and asset.quantity >= 2 and status not in (AssetStatus.SCRAPPED,
+                                                                                             AssetStatus.LOST)
         if not can(roles, ADD, ScrapRequest):
             allowed.discard("scrap")
         if not can(roles, ADD, Loan):
             allowed.discard("lend")
-        action_forms = {
-            "move": forms.MoveForm(school=school, prefix="move") if "move" in allowed else None,
-            "split": split,
-            "lend": forms.LendForm(school=school, prefix="lend") if "lend" in allowed else None,
-            "damage": forms.DamageForm(school=school, prefix="damage") if "damage" in allowed else None,
-            "repair": forms.NoteForm(school=school, prefix="repair") if "repair" in allowed else None,
-            "repaired": forms.NoteForm(school=school, prefix="repaired") if "repaired" in allowed else None,
-            "lost": forms.LostForm(school=school, prefix="lost") if "lost" in allowed else None,
-            "scrap": forms.ScrapForm(school=school, prefix="scrap") if "scrap" in allowed else None,
-        }
+        step_forms = {"move": forms.MoveForm, "lend": forms.LendForm, "damage": forms.DamageForm,
+                      "repair": forms.NoteForm, "repaired": forms.NoteForm, "lost": forms.LostForm,
+                      "scrap": forms.ScrapForm}
+        action_forms = {name: self.step_form(form, name, when=name in allowed) for name, form in step_forms.items()}
+        action_forms["split"] = self.step_form(forms.SplitForm, "split", when=splits)
         from .labels import scan_actions  # 报修 / 盘点 at hand, as after scanning the label
 
         return super().get_context_data(
@@ -109,7 +106,7 @@ class AssetDetailView(RecordPageMixin, ObjectDetailView):
             loans=asset.loans.select_related("borrower"),
             compensations=asset.compensations.all(),
             scrap_requests=asset.scrap_requests.all(),
-            return_form=forms.ReturnForm(school=school, prefix="return") if can(roles, CHANGE, Loan) else None,
+            return_form=self.step_form(forms.ReturnForm, "return", model=Loan),
             **kwargs,
         )
 
@@ -118,8 +115,7 @@ class AssetEditView(ObjectEditView):
     model = Asset
     created = "已登记：{obj}"
 
-    def get_form_class(self):
-        return forms.AssetEditForm if "pk" in self.kwargs else forms.AssetRegisterForm
+    form_class, add_form_class = forms.AssetEditForm, forms.AssetRegisterForm
 
     def create(self, form, *, by):  # the service gives the tag, pinyin, depreciation, ledger
         return services.register(form.save(commit=False), by=by)
@@ -261,9 +257,8 @@ class LoanDetailView(ObjectDetailView):
     select_related = ("asset", "borrower")
 
     def get_context_data(self, **kwargs):
-        show = can(self.request.roles, CHANGE, Loan) and not self.object.returned_on
         return super().get_context_data(
-            return_form=forms.ReturnForm(school=self.request.school, prefix="return") if show else None, **kwargs)
+            return_form=self.step_form(forms.ReturnForm, "return", when=not self.object.returned_on), **kwargs)
 
 
 class CompensationListView(ObjectListView):
@@ -279,9 +274,8 @@ class CompensationDetailView(ObjectDetailView):
     select_related = ("asset", "settled_by")
 
     def get_context_data(self, **kwargs):
-        show = can(self.request.roles, CHANGE, Compensation) and self.object.status == CompensationStatus.PENDING
-        return super().get_context_data(
-            settle_form=forms.SettleForm(school=self.request.school, prefix="settle") if show else None, **kwargs)
+        pending = self.object.status == CompensationStatus.PENDING
+        return super().get_context_data(settle_form=self.step_form(forms.SettleForm, "settle", when=pending), **kwargs)
 
 
 class ScrapRequestListView(ObjectListView):
@@ -301,23 +295,13 @@ class ScrapRequestDetailView(ObjectDetailView):
         approvals = ApprovalRequest.objects.filter(
             school=self.request.school, content_type=ContentType.objects.get_for_model(ScrapRequest),
             object_id=scrap.pk).order_by("-pk")
-        show = can(self.request.roles, CHANGE, ScrapRequest) and scrap.state == "approved"
         return super().get_context_data(
             approvals=approvals,
-            dispose_form=forms.DisposeForm(school=self.request.school, prefix="dispose") if show else None, **kwargs)
+            dispose_form=self.step_form(forms.DisposeForm, "dispose", when=scrap.state == "approved"), **kwargs)
 
 
 class AssetDeleteView(ObjectDeleteView):
     model = Asset  # nobody deletes an asset (rules: delete=()); it is scrapped or marked lost
-
-
-def _child_urls(model, prefix, list_view, detail_view):
-    name = model._meta.model_name
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
-        export_path(prefix, list_view),
-    ]
 
 
 urlpatterns = [
@@ -335,10 +319,12 @@ urlpatterns = [
     path("<int:pk>/repaired/", RepairedView.as_view(), name="asset_repaired"),
     path("<int:pk>/lost/", LostView.as_view(), name="asset_lost"),
     path("<int:pk>/scrap/", ScrapView.as_view(), name="asset_scrap"),
-    *_child_urls(Loan, "loans", LoanListView, LoanDetailView),
+    *crud_urls(Loan, list_view=LoanListView, detail_view=LoanDetailView, edit_view=None, prefix="loans"),
     path("loans/<int:pk>/return/", ReturnView.as_view(), name="loan_return"),
-    *_child_urls(Compensation, "compensations", CompensationListView, CompensationDetailView),
+    *crud_urls(Compensation, list_view=CompensationListView, detail_view=CompensationDetailView, edit_view=None,
+               prefix="compensations"),
     path("compensations/<int:pk>/settle/", SettleView.as_view(), name="compensation_settle"),
-    *_child_urls(ScrapRequest, "scrap", ScrapRequestListView, ScrapRequestDetailView),
+    *crud_urls(ScrapRequest, list_view=ScrapRequestListView, detail_view=ScrapRequestDetailView, edit_view=None,
+               prefix="scrap"),
     path("scrap/<int:pk>/dispose/", DisposeView.as_view(), name="scraprequest_dispose"),
 ]

@@ -31,7 +31,7 @@ from houqin.core.views.generic import (
     ObjectEditView,
     ObjectListView,
     SchoolScopedMixin,
-    export_path,
+    crud_urls,
 )
 
 from .. import services
@@ -221,8 +221,31 @@ class RoomScopedMixin(SchoolScopedMixin):
         if not may_count(room, self.request):
             raise PermissionDenied("您无权盘点该房间：教师只能盘点本人负责的房间（所带班级教室）")
 
+    def counting_room(self, pk):
+        """The room, once the user may count it."""
+        room = self.get_room(pk)
+        self.require_count(room)
+        return room
+
     def room_url(self, room):
         return reverse("assets:stocktakeroom_detail", args=[room.pk])
+
+    def room_step(self, room, step, said):
+        """Call `step()` (a service): its refusal, or `said(its result)`, as the message; then
+        back to the room's page."""
+        try:
+            result = step()
+        except ValidationError as error:
+            messages.error(self.request, error_text(error))
+        else:
+            messages.success(self.request, said(result))
+        return HttpResponseRedirect(self.room_url(room))
+
+    def scan(self, room, tag):
+        """Count the holding with this tag as found in the room."""
+        return self.room_step(room, lambda: services.scan(room.stocktake, tag, by=self.request.user,
+                                                          stocktake_room=room),
+                              lambda line: f"已盘点：{line.asset}（相符）")
 
 
 def room_context(room, request, lines=None):
@@ -268,8 +291,7 @@ class StocktakeLineCountView(RoomScopedMixin, View):
     def post(self, request, pk):
         line = get_object_or_404(scope(StocktakeLine.objects.select_related("asset"), request.school), pk=pk)
         asset = line.asset
-        room = self.get_room(line.stocktake_room_id)
-        self.require_count(room)
+        room = self.counting_room(line.stocktake_room_id)
         form = LineForm(request.POST)
         error = None
         if not form.is_valid():
@@ -311,15 +333,7 @@ class StocktakeRoomScanView(RoomScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        room = self.get_room(pk)
-        self.require_count(room)
-        try:
-            line = services.scan(room.stocktake, request.POST.get("tag", ""), by=request.user, stocktake_room=room)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, f"已盘点：{line.asset}（相符）")
-        return HttpResponseRedirect(self.room_url(room))
+        return self.scan(self.counting_room(pk), request.POST.get("tag", ""))
 
 
 class StocktakeCountAssetView(SchoolScopedMixin, View):
@@ -342,15 +356,7 @@ class StocktakeCountAssetView(SchoolScopedMixin, View):
             return HttpResponseRedirect(target)
         view = RoomScopedMixin()
         view.request = request
-        room = view.get_room(line.stocktake_room_id)
-        view.require_count(room)
-        try:
-            services.scan(room.stocktake, line.asset.tag, by=request.user, stocktake_room=room)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, f"已盘点：{line.asset}（相符）")
-        return HttpResponseRedirect(view.room_url(room))
+        return view.scan(view.counting_room(line.stocktake_room_id), line.asset.tag)
 
 
 class SurplusForm(StyledForm):
@@ -365,20 +371,14 @@ class StocktakeRoomSurplusView(RoomScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        room = self.get_room(pk)
-        self.require_count(room)
+        room = self.counting_room(pk)
         form = SurplusForm(request.POST)
         if not form.is_valid():
             messages.error(request, "请填写盘盈物品的名称和数量（至少为 1）")
             return HttpResponseRedirect(self.room_url(room))
-        try:
-            services.add_surplus(room, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            data = form.cleaned_data
-            messages.success(request, f"已登记盘盈：{data['description']} ×{data['quantity']}")
-        return HttpResponseRedirect(self.room_url(room))
+        data = form.cleaned_data
+        return self.room_step(room, lambda: services.add_surplus(room, by=request.user, **data),
+                              lambda _line: f"已登记盘盈：{data['description']} ×{data['quantity']}")
 
 
 class StocktakeRoomSignView(RoomScopedMixin, View):
@@ -388,13 +388,8 @@ class StocktakeRoomSignView(RoomScopedMixin, View):
 
     def post(self, request, pk):
         room = self.get_room(pk)
-        try:
-            services.sign_room(room, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, f"已签字确认：{room.room}")
-        return HttpResponseRedirect(self.room_url(room))
+        return self.room_step(room, lambda: services.sign_room(room, by=request.user),
+                              lambda _result: f"已签字确认：{room.room}")
 
 
 class StocktakeDeleteView(ObjectDeleteView):
@@ -402,12 +397,9 @@ class StocktakeDeleteView(ObjectDeleteView):
 
 
 urlpatterns = [
-    path("stocktakes/", StocktakeListView.as_view(), name="stocktake_list"),
-    export_path("stocktakes", StocktakeListView),
-    path("stocktakes/add/", StocktakeAddView.as_view(), name="stocktake_add"),
-    path("stocktakes/<int:pk>/", StocktakeDetailView.as_view(), name="stocktake_detail"),
-    path("stocktakes/<int:pk>/edit/", StocktakeEditView.as_view(), name="stocktake_edit"),
-    path("stocktakes/<int:pk>/delete/", StocktakeDeleteView.as_view(), name="stocktake_delete"),
+    *crud_urls(Stocktake, list_view=StocktakeListView, detail_view=StocktakeDetailView,
+               edit_view=StocktakeEditView, add_view=StocktakeAddView, delete_view=StocktakeDeleteView,
+               prefix="stocktakes"),
     path("stocktakes/<int:pk>/close/", StocktakeCloseView.as_view(), name="stocktake_close"),
     path("stocktakes/<int:pk>/cancel/", StocktakeCancelView.as_view(), name="stocktake_cancel"),
     path("stocktakes/rooms/<int:pk>/", StocktakeRoomView.as_view(), name="stocktakeroom_detail"),

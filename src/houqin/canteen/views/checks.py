@@ -15,11 +15,10 @@ from houqin.core.columns import Column
 from houqin.core.forms import error_text, form_error_text
 from houqin.core.params import date_param
 from houqin.core.rules import ADD, can
-from houqin.core.views.generic import ObjectDetailView, ObjectListView, SchoolScopedMixin, crud_urls
+from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, SchoolScopedMixin, crud_urls
 
 from .. import filtersets, forms, services
 from ..models import CanteenWorker, MorningCheck
-from .records import ServiceEditView
 
 
 class CheckListView(ObjectListView):
@@ -35,7 +34,7 @@ class CheckDetailView(ObjectDetailView):
     select_related = ("worker__person", "checked_by")
 
 
-class CheckEditView(ServiceEditView):
+class CheckEditView(ObjectEditView):
     model = MorningCheck
     form_class = forms.MorningCheckForm
     service = services.record_check

@@ -12,21 +12,6 @@ from .. import filtersets, forms, services
 from ..choices import CheckKind
 from ..models import AccompaniedMeal, CanteenSettings, CanteenWorker, Disinfection, KitchenCheck, Meal, SampleRecord
 
-
-class ServiceEditView(ObjectEditView):
-    """Creates and saves through `service(obj, by=)`, the school set first."""
-
-    service = None
-
-    def create(self, form, *, by):
-        obj = form.save(commit=False)
-        obj.school = self.request.school
-        return type(self).service(obj, by=by)
-
-    def update(self, form, *, by):
-        return type(self).service(form.save(commit=False), by=by)
-
-
 # --- the team ----------------------------------------------------------------------------
 
 
@@ -101,7 +86,7 @@ class SampleDetailView(ObjectDetailView):
             dispose_form=forms.DisposeForm(school=self.request.school, prefix="dispose"), **kwargs)
 
 
-class SampleEditView(ServiceEditView):
+class SampleEditView(ObjectEditView):
     model = SampleRecord
     form_class = forms.SampleForm
     service = services.record_sample
@@ -140,7 +125,7 @@ class DisinfectionDetailView(ObjectDetailView):
     select_related = ("done_by",)
 
 
-class DisinfectionEditView(ServiceEditView):
+class DisinfectionEditView(ObjectEditView):
     model = Disinfection
     form_class = forms.DisinfectionForm
     service = services.record_disinfection
@@ -162,7 +147,7 @@ class KitchenCheckDetailView(ObjectDetailView):
     select_related = ("checked_by",)
 
 
-class KitchenCheckEditView(ServiceEditView):
+class KitchenCheckEditView(ObjectEditView):
     model = KitchenCheck
     form_class = forms.KitchenCheckForm
     template_name = "canteen/kitchencheck_form.html"
@@ -195,7 +180,7 @@ class AccompaniedDetailView(ObjectDetailView):
         return super().get_context_data(respond_form=forms.RespondForm(prefix="respond"), **kwargs)
 
 
-class AccompaniedEditView(ServiceEditView):
+class AccompaniedEditView(ObjectEditView):
     model = AccompaniedMeal
     form_class = forms.AccompaniedMealForm
     service = services.record_accompanied

@@ -200,6 +200,14 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
             **kwargs,
         )
 
+    def step_form(self, form_class, prefix, *, when=True, action=CHANGE, model=None):
+        """The small form of a step posted from this page (`prefix` as its action view's), or
+        None when the step is not open now (`when`) or the viewer's role may not take `action`
+        on `model` (the page's own by default)."""
+        if not when or not can(self.request.roles, action, model or self.model):
+            return None
+        return form_class(school=self.request.school, prefix=prefix)
+
 
 def history_rows(obj, limit=50):
     """(record, [(field label, old, new)]) newest first, values as people read them (choice
@@ -269,11 +277,15 @@ def _shown(field, value, related):
 
 class ObjectEditView(SchoolScopedMixin, FormView):
     """Create (no pk) or edit (pk) one object through its SchoolForm, in one transaction. A
-    model written through a service overrides `create` and `update`; a refusal they raise is
-    shown on the form and writes nothing."""
+    model written through a service declares it, `service = services.record(obj, by=)`, which
+    is given the unsaved object (school set) on create and edit; other steps override `create`
+    and `update`. A refusal they raise is shown on the form and writes nothing. A new object's
+    form is `add_form_class` when it asks other fields than an edit's `form_class`."""
 
     template_name = "core/generic/edit.html"
     form_class = None
+    add_form_class = None
+    service = None
     created = "已保存：{obj}"  # the message after creating; `saved` after editing
     saved = "已保存：{obj}"
 
@@ -290,13 +302,23 @@ class ObjectEditView(SchoolScopedMixin, FormView):
         self.object = self.get_object()
         return {**super().get_form_kwargs(), "instance": self.object, "school": self.request.school}
 
+    def get_form_class(self):
+        if self.add_form_class is not None and "pk" not in self.kwargs:
+            return self.add_form_class
+        return super().get_form_class()
+
     def create(self, form, *, by):
         """Create the object from the valid form; returns it saved."""
-        return form.save()
+        return self.save(form, by=by)
 
     def update(self, form, *, by):
         """Save the changes of the valid form; returns the object."""
-        return form.save()
+        return self.save(form, by=by)
+
+    def save(self, form, *, by):
+        if type(self).service is None:
+            return form.save()
+        return type(self).service(form.save(commit=False), by=by)
 
     def form_valid(self, form):
         creating = self.object is None
@@ -330,14 +352,23 @@ class ObjectDeleteView(SchoolScopedMixin, View):
         return HttpResponseRedirect(reverse(url_name(self.model, "list")))
 
 
-def crud_urls(model, *, list_view, detail_view, edit_view, prefix):
+def crud_urls(model, *, list_view, detail_view, edit_view, prefix, add_view=None, delete_view=None):
     """The URL patterns of one model, named `<model>_list`, `_detail`, `_add`, `_edit`, `_delete`
-    and `_export` (the list's rows as Excel)."""
+    and `_export` (the list's rows as Excel). `add_view` is `edit_view` unless declared, and
+    `delete_view` an ObjectDeleteView of the model. Without an `edit_view` the model is only
+    listed and shown (its rows are written by the steps of another record)."""
     name = model._meta.model_name
-    delete_view = type(f"{model.__name__}DeleteView", (ObjectDeleteView,), {"model": model})
+    if edit_view is None:
+        return [
+            path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+            path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+            export_path(prefix, list_view),
+        ]
+    add_view = add_view or edit_view
+    delete_view = delete_view or type(f"{model.__name__}DeleteView", (ObjectDeleteView,), {"model": model})
     return [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/add/", edit_view.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/add/", add_view.as_view(), name=f"{name}_add"),
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
         path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
         path(f"{prefix}/<int:pk>/delete/", delete_view.as_view(), name=f"{name}_delete"),

@@ -17,12 +17,11 @@ from houqin.core.rules import ADD, VIEW, can, may, visible
 from houqin.core.tenancy import scope
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import (
-    ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     SchoolScopedMixin,
-    export_path,
+    crud_urls,
 )
 from houqin.core.views.records import RecordAction, RecordPageMixin
 
@@ -118,8 +117,7 @@ class WorkOrderEditView(ObjectEditView):
     template_name = "maintenance/workorder_form.html"
     created = "已报修：{obj.number}，总务处会尽快安排维修"
 
-    def get_form_class(self):
-        return forms.WorkOrderEditForm if "pk" in self.kwargs else forms.WorkOrderReportForm
+    form_class, add_form_class = forms.WorkOrderEditForm, forms.WorkOrderReportForm
 
     def get_initial(self):
         if "pk" in self.kwargs:
@@ -277,13 +275,8 @@ class MyJobsView(SchoolScopedMixin, View):
 
 
 urlpatterns = [
-    path("orders/", WorkOrderListView.as_view(), name="workorder_list"),
-    export_path("orders", WorkOrderListView),
-    path("orders/add/", WorkOrderEditView.as_view(), name="workorder_add"),
-    path("orders/<int:pk>/", WorkOrderDetailView.as_view(), name="workorder_detail"),
-    path("orders/<int:pk>/edit/", WorkOrderEditView.as_view(), name="workorder_edit"),
-    path("orders/<int:pk>/delete/", type("WorkOrderDeleteView", (ObjectDeleteView,), {
-        "model": WorkOrder}).as_view(), name="workorder_delete"),
+    *crud_urls(WorkOrder, list_view=WorkOrderListView, detail_view=WorkOrderDetailView,
+               edit_view=WorkOrderEditView, prefix="orders"),
     path("orders/<int:pk>/print/", WorkOrderPrintView.as_view(), name="workorder_print"),
     path("orders/<int:pk>/assign/", AssignView.as_view(), name="workorder_assign"),
     path("orders/<int:pk>/start/", StartView.as_view(), name="workorder_start"),

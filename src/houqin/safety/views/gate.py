@@ -55,8 +55,7 @@ class GateEntryEditView(ObjectEditView):
     model = GateEntry
     created = "已登记：{obj}"
 
-    def get_form_class(self):
-        return forms.GateEntryEditForm if "pk" in self.kwargs else forms.GateEntryForm
+    form_class, add_form_class = forms.GateEntryEditForm, forms.GateEntryForm
 
     def create(self, form, *, by):
         entry = form.save(commit=False)

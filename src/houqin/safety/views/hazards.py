@@ -79,8 +79,7 @@ class HazardEditView(ObjectEditView):
     template_name = "safety/hazard_form.html"
     created = "已上报隐患：{obj.number}，总务处会尽快安排整改"
 
-    def get_form_class(self):
-        return forms.HazardEditForm if "pk" in self.kwargs else forms.HazardReportForm
+    form_class, add_form_class = forms.HazardEditForm, forms.HazardReportForm
 
     def create(self, form, *, by):
         hazard = form.save(commit=False)

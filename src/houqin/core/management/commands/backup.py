@@ -16,23 +16,37 @@ def size_text(size):
     return f"{size:.1f} GiB"
 
 
-class Command(BaseCommand):
+class ArchiveCommand(BaseCommand):
+    """What backup and restore share: the --database option, the archive's refusal said as a
+    CommandError, and the rows of each table in a text table."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def run(self, work, path, database):
+        try:
+            return work(path, using=database)
+        except BackupError as e:
+            raise CommandError(str(e))
+
+    def write_tables(self, manifest):
+        rows = [(label, f"{n:,}") for label, n in manifest["rows"].items()]
+        self.stdout.write(text_table(["数据表", "行数"], rows))
+
+
+class Command(ArchiveCommand):
     help = ("备份：全部数据（与数据库种类无关的格式）和上传的附件写成一个 .tar.gz 文件，"
             "默认 $HOUQIN_VAR_DIR/backups/houqin-日期-时间.tar.gz")
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", help="备份文件（或目录）；默认 $HOUQIN_VAR_DIR/backups/")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        super().add_arguments(parser)
 
     def handle(self, *args, path, database, **options):
-        try:
-            result = backup(path, using=database)
-        except BackupError as e:
-            raise CommandError(str(e))
+        result = self.run(backup, path, database)
         manifest = result.manifest
         if options["verbosity"] >= 2:
-            rows = [(label, f"{n:,}") for label, n in manifest["rows"].items()]
-            self.stdout.write(text_table(["数据表", "行数"], rows))
+            self.write_tables(manifest)
         self.stdout.write(self.style.SUCCESS(
             f"已备份到 {result.path}：{result.rows:,} 行（{len(manifest['rows'])} 张表）、"
             f"{manifest['media']} 个上传文件，{size_text(result.size)}，用时 {result.seconds:.1f} 秒"))

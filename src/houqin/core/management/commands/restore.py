@@ -4,28 +4,23 @@
 from collections import Counter
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
 
-from houqin.core.backup import BackupError, restore
+from houqin.core.backup import restore
 from houqin.core.demo import text_table
 
-from .backup import size_text
+from .backup import ArchiveCommand, size_text
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = ("恢复：把 houqin backup 生成的备份载入新建并已迁移的空数据库（SQLite 与 PostgreSQL 可互相迁移），"
             "先核对校验和，全部在一个事务里完成，最后逐表核对行数")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="houqin backup 生成的 .tar.gz 文件")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        super().add_arguments(parser)
 
     def handle(self, *args, path, database, **options):
-        try:
-            result = restore(path, using=database)
-        except BackupError as e:
-            raise CommandError(str(e))
+        result = self.run(restore, path, database)
         manifest = result.manifest
         self.stdout.write(f"备份：Houqin {manifest['houqin']}，{manifest['database']}，{manifest['created_at']}，"
                           f"{size_text(result.size)}")
@@ -33,8 +28,7 @@ class Command(BaseCommand):
             self.stdout.write("替换了迁移自带的数据：" + "、".join(
                 f"{label} {n}" for label, n in result.replaced.items()))
         if options["verbosity"] >= 2:
-            rows = [(label, f"{n:,}") for label, n in manifest["rows"].items()]
-            self.stdout.write(text_table(["数据表", "行数"], rows))
+            self.write_tables(manifest)
         else:
             by_app = Counter()
             for label, n in manifest["rows"].items():
