@@ -40,6 +40,27 @@ class AppendOnlyModel(models.Model):
         raise LedgerError()
 
 
+class Trail(AppendOnlyModel):
+    """What happened to a record: each step (`kind`), the status after it, who took it and
+    when; append-only. A subclass declares the record's foreign key, named by RECORD, and
+    `kind` and `status` with its own choices."""
+
+    RECORD = ""
+
+    school = models.ForeignKey("core.School", models.PROTECT, related_name="+", verbose_name="学校")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                           verbose_name="经办人", help_text="空表示系统自动")
+    note = models.CharField("说明", max_length=500, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{getattr(self, self.RECORD)} {self.get_kind_display()}"
+
+
 class LedgerEntry(AppendOnlyModel):
     """Base of a money or stock ledger. Subclasses list the signed fields in REVERSED_FIELDS."""
 

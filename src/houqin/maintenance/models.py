@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from houqin.core.ledger import AppendOnlyModel
+from houqin.core.ledger import AppendOnlyModel, Trail
 from houqin.core.models import Person, Room, School, SchoolOwned, SchoolSettings
 from houqin.core.money import MONEY
 
@@ -145,24 +145,16 @@ class WorkOrder(SchoolOwned):
         return self.outsourced_cost + self.parts_cost
 
 
-class WorkOrderEvent(AppendOnlyModel):
+class WorkOrderEvent(Trail):
     """What happened to a work order, who did it and when; append-only."""
 
-    school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name="学校")
+    RECORD = "work_order"
     work_order = models.ForeignKey(WorkOrder, models.PROTECT, related_name="events", verbose_name="报修单")
     kind = models.CharField("事项", max_length=12, choices=EventKind.choices)
     status = models.CharField("办理后状态", max_length=12, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
-                           verbose_name="经办人", help_text="空表示系统自动")
-    note = models.CharField("说明", max_length=500, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(Trail.Meta):
         verbose_name = verbose_name_plural = "报修单记录"
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.work_order} {self.get_kind_display()}"
 
 
 class WorkOrderPart(SchoolOwned):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from houqin.core.ledger import AppendOnlyModel
-from houqin.core.models import Person, Room, School, SchoolOwned, SchoolSettings
+from houqin.core.ledger import Trail
+from houqin.core.models import Person, Room, SchoolOwned, SchoolSettings
 
 from .choices import OPEN, EntryKind, EntryStatus, HazardEventKind, HazardStatus, Level, Measure, Source
 
@@ -110,24 +110,16 @@ def overdue_q(today):
     return Q(status=HazardStatus.ASSIGNED, deadline__lt=today)
 
 
-class HazardEvent(AppendOnlyModel):
+class HazardEvent(Trail):
     """The trail of a hazard (who reported, assigned, rectified, re-checked, when); append-only."""
 
-    school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name="学校")
+    RECORD = "hazard"
     hazard = models.ForeignKey(Hazard, models.PROTECT, related_name="events", verbose_name="隐患")
     kind = models.CharField("事项", max_length=12, choices=HazardEventKind.choices)
     status = models.CharField("办理后状态", max_length=12, choices=HazardStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
-                           verbose_name="经办人", help_text="空表示系统自动")
-    note = models.CharField("说明", max_length=500, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(Trail.Meta):
         verbose_name = verbose_name_plural = "隐患办理记录"
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.hazard} {self.get_kind_display()}"
 
 
 class GateEntry(SchoolOwned):
