@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
+from .signals import step_taken
+
 
 class LedgerError(Exception):
     """An attempt to change or delete a ledger entry."""
@@ -59,6 +61,11 @@ class Trail(AppendOnlyModel):
 
     def __str__(self):
         return f"{getattr(self, self.RECORD)} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        record = getattr(self, self.RECORD)
+        step_taken.send(type(record), record=record, step=self.kind, by=self.by)
 
 
 class LedgerEntry(AppendOnlyModel):

@@ -142,8 +142,8 @@ def _rectified(hazard, *, by, text):
 
 def rectified_by_work_order(order):
     """The outcome of a hazard's work order: verified (报修人验收) means rectified, recorded
-    in the worker's name with the order's 维修情况; the re-check still follows. Called when a
-    work order is saved (signals.py); a hazard already past rectification is left alone."""
+    in the worker's name with the order's 维修情况; the re-check still follows. Called at each step of
+    a work order (signals.py); a hazard already past rectification is left alone."""
     from houqin.maintenance.choices import Status
 
     if order.status != Status.VERIFIED:
