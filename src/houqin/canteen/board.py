@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from houqin.core.models import Holiday, Term
+from houqin.core.calendar import school_days
 
 from .choices import BoardStatus, CheckKind, Companion, MealKind
 from .models import AccompaniedMeal, CanteenSettings, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck
@@ -18,21 +18,9 @@ DAY = datetime.timedelta(days=1)
 
 
 def serving_days(school, start, end):
-    """The days the canteen serves between start and end: working days (调休上班 included,
-    法定节假日 excluded) inside one of the school's terms, when it has terms.
-    # core-gap: a school-day calendar (weekdays, core.Holiday, core.Term) belongs in core;
-    # maintenance/schedule.py has one of its own, bound to its plans."""
-    holidays = dict(Holiday.objects.filter(date__range=(start, end)).values_list("date", "workday"))
-    terms = list(Term.objects.filter(school=school, starts_on__lte=end, ends_on__gte=start)
-                 .values_list("starts_on", "ends_on"))
-    has_terms = terms or Term.objects.filter(school=school).exists()
-    days, day = [], start
-    while day <= end:
-        working = holidays[day] if day in holidays else day.weekday() < 5
-        if working and (not has_terms or any(s <= day <= e for s, e in terms)):
-            days.append(day)
-        day += DAY
-    return days
+    """The days the canteen serves between start and end: the school days (working days,
+    调休上班 included, 法定节假日 excluded, inside one of the school's terms when it has terms)."""
+    return school_days(school, start, end)
 
 
 @dataclass

@@ -1,6 +1,5 @@
-"""When a preventive plan is due, following the school calendar: national holidays
-(core.Holiday, with 调休上班 working days), terms (core.Term; the days outside every term of a
-school are vacations — a school without terms has no vacations) and the plan's recurrence.
+"""When a preventive plan is due, following the school calendar (core.calendar: holidays,
+调休上班 working days, terms and vacations) and the plan's recurrence.
 
 - weekly: on the plan's weekday, skipped on a holiday or in a vacation (unless the plan says so);
 - half-monthly / monthly: the first working day on or after the plan's day of the month (and
@@ -12,42 +11,15 @@ school are vacations — a school without terms has no vacations) and the plan's
 """
 
 import datetime
-from dataclasses import dataclass, field
 
-from houqin.core.models import Holiday, Term
+from houqin.core import calendar
+from houqin.core.calendar import DAY
 
 from .choices import Recurrence
 
-DAY = datetime.timedelta(days=1)
 
-
-@dataclass
-class Calendar:
-    holidays: set = field(default_factory=set)
-    workdays: set = field(default_factory=set)  # weekend days made working days (调休上班)
-    terms: dict = field(default_factory=dict)  # school id -> [(starts_on, ends_on)]
-
-    @classmethod
-    def load(cls, schools=None):
-        cal = cls()
-        for day, workday in Holiday.objects.values_list("date", "workday"):
-            (cal.workdays if workday else cal.holidays).add(day)
-        terms = Term.objects.all() if schools is None else Term.objects.filter(school__in=schools)
-        for school_id, starts, ends in terms.values_list("school_id", "starts_on", "ends_on"):
-            cal.terms.setdefault(school_id, []).append((starts, ends))
-        return cal
-
-    def is_holiday(self, day):
-        return day in self.holidays
-
-    def term_of(self, school_id, day):
-        return next(((s, e) for s, e in self.terms.get(school_id, ()) if s <= day <= e), None)
-
-    def is_vacation(self, school_id, day):
-        return bool(self.terms.get(school_id)) and self.term_of(school_id, day) is None
-
-    def is_working(self, day):
-        return (day.weekday() < 5 or day in self.workdays) and day not in self.holidays
+class Calendar(calendar.Calendar):
+    """The school calendar, and the days on which a plan may run."""
 
     def allowed(self, plan, day):
         if day < plan.starts_on:
@@ -67,9 +39,6 @@ class Calendar:
                 return day
             day += DAY
         return None
-
-    def off(self, school_id, day):
-        return not self.is_working(day) or self.is_vacation(school_id, day)
 
 
 def _month_end(day):
