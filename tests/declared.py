@@ -5,6 +5,8 @@ central list. Each module may define:
     ROUTE_MODEL         route name -> label of the model its URL's parameter names, where that
                         is not the view's `model` (nor the viewset's queryset model)
     NOT_SCHOOL_OBJECTS  route name -> why its parameter names no object of a school
+    ROUTE_BODIES        API route name -> school -> the valid body the route walk posts, for an
+                        action that checks its body before it looks the object up
     COVERED_ELSEWHERE   model label -> the test covering a school-owned model that has no pages
                         or endpoint of its own (and so no page or API contract)
 """

@@ -36,7 +36,6 @@ from houqin.core.views.generic import model_url
 from houqin.maintenance.models import WorkOrder
 from houqin.procurement.importers import SupplierImporter
 from houqin.stock.importers import ItemImporter
-from houqin.stock.models import Item, Warehouse
 
 from ..conftest import built_once_per_module
 from ..declared import declared
@@ -252,19 +251,8 @@ def targets(own, foreign):
 
 
 # The API actions that validate their body before they look the object up (a malformed body is
-# a 400 whatever the id): the walk posts them a valid body so that the lookup is reached.
-BODIES = {
-    "workorder-assign": lambda school: {"contractor": "走查维修部"},
-    "workorder-cancel": lambda school: {"reason": "走查"},
-    "workorder-reopen": lambda school: {"reason": "走查"},
-    "workorder-finish": lambda school: {"work_done": "走查"},
-    "workorder-parts": lambda school: {
-        "warehouse": Warehouse.objects.filter(school=school).order_by("pk").first().pk,
-        "item": Item.objects.filter(school=school).order_by("pk").first().pk,
-        "quantity": "1",
-    },
-    "preventivetask-complete": lambda school: {"results": []},
-}
+# a 400 whatever the id), with the valid body the walk posts them so that the lookup is reached.
+BODIES = declared("ROUTE_BODIES")
 
 
 def posted_and_rolled_back(client, route, path, school):
