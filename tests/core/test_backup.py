@@ -40,23 +40,6 @@ def media(settings, tmp_path):
     return tmp_path / "media"
 
 
-def empty_database():
-    """flush, in one transaction. On SQLite the append-only triggers refuse DELETE (PostgreSQL's
-    flush truncates, which no row trigger sees): those tables are emptied with the triggers set
-    aside, which are then put back."""
-    with transaction.atomic():
-        empty_sqlite_ledgers()
-        call_command("flush", interactive=False, verbosity=0)  # post_migrate puts content types back
-
-
-@pytest.fixture
-def flushable(transactional_db):
-    """Leave the ledgers empty so that the flush after this transactional test can run."""
-    yield
-    if connection.vendor == "sqlite":  # PostgreSQL's flush truncates: no trigger fires
-        empty_database()
-
-
 def new_database():
     """What `houqin migrate` leaves in a new database: content types and permissions (here under
     other ids than in the backup, as in another database) and the rows of the data migrations

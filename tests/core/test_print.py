@@ -11,7 +11,7 @@ from django.template import loader
 
 PRINT_PAGES = ["assets/label_sheet.html", "procurement/purchaseorder_print.html",
                "procurement/voucher_print.html", "stock/requisition_print.html",
-               "maintenance/workorder_print.html"]
+               "maintenance/workorder_print.html", "safety/hazard_print.html", "canteen/board_print.html"]
 
 
 @pytest.mark.parametrize("name", PRINT_PAGES)

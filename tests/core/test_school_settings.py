@@ -13,7 +13,6 @@ from django.urls import reverse
 from houqin.core.choices import Role
 from houqin.maintenance.models import MaintenanceSettings
 from houqin.procurement.models import ProcurementSettings
-from tests.core.test_backup import flushable  # noqa: F401  (a transactional test leaves the ledgers flushable)
 
 
 def test_a_school_without_its_row_reads_the_defaults_and_nothing_is_written(world):
@@ -54,7 +53,7 @@ MOVE = [("core", "0005_holiday_history"), ("procurement", "0002_purchaserequest_
 
 @pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_each_schools_values_out_of_school(flushable):  # noqa: F811
+def test_the_migration_moves_each_schools_values_out_of_school(flushable):
     executor = MigrationExecutor(connection)
     executor.migrate(MOVE)
     old = executor.loader.project_state(MOVE).apps
