@@ -7,7 +7,6 @@ whatever is posted (and the route walk reaches them without a body declared for 
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet
@@ -37,7 +36,6 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     serializer_class = s.HazardSerializer
     filterset_class = HazardFilterSet
     select_related = ("room__building", "assignee", "school__safetysettings")
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     action_rules = {"assign": ("assign", Hazard), "rectify": ("rectify", Hazard), "recheck": ("recheck", Hazard),
                     "events": (VIEW, Hazard)}
 
