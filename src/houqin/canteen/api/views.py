@@ -11,29 +11,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin
+from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin, ServiceWriteMixin
 
 from .. import board, filtersets, services
 from ..models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
 from . import serializers as s
-
-
-class ServiceCreateMixin:
-    """Creates (and updates) through `service(obj, by=)`, the school from the active one."""
-
-    service = None
-
-    def perform_create(self, serializer):
-        obj = serializer.Meta.model(school=self.school, **serializer.validated_data)
-        with transaction.atomic():
-            serializer.instance = type(self).service(obj, by=self.request.user)
-
-    def perform_update(self, serializer):
-        obj = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(obj, name, value)
-        with transaction.atomic():
-            type(self).service(obj, by=self.request.user)
 
 
 class RecordViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -51,12 +33,12 @@ class CanteenWorkerViewSet(NoDeleteViewSet):
                     create=extend_schema(summary="登记一人晨检",
                                          description="不合格（发热、腹泻、手部伤口、咽部炎症、个人卫生）即离岗；"
                                                      "健康证过期或未登记的人员不能通过晨检（400，写明证件）。"))
-class MorningCheckViewSet(ServiceCreateMixin, RecordViewSet):
+class MorningCheckViewSet(ServiceWriteMixin, RecordViewSet):
     queryset = MorningCheck.objects.all()
     serializer_class = s.MorningCheckSerializer
     filterset_class = filtersets.MorningCheckFilterSet
     select_related = ("worker__person", "checked_by")
-    service = services.record_check
+    create_service = services.record_check
     action_rules = {"team": ("add", MorningCheck)}
 
     @extend_schema(summary="登记全组晨检", description="一次登记多人，全部成功或全部不写（第一个被拒的人员写明原因）。",
@@ -97,12 +79,12 @@ class MealViewSet(NoDeleteViewSet):
 @extend_schema_view(list=extend_schema(summary="留样记录"), retrieve=extend_schema(summary="留样记录详情"),
                     create=extend_schema(summary="留样", description="每样不少于学校设定的克数（默认125克），"
                                                                   "留样柜 0–8℃；每餐每道菜一份。"))
-class SampleRecordViewSet(ServiceCreateMixin, RecordViewSet):
+class SampleRecordViewSet(ServiceWriteMixin, RecordViewSet):
     queryset = SampleRecord.objects.all()
     serializer_class = s.SampleRecordSerializer
     filterset_class = filtersets.SampleRecordFilterSet
     select_related = ("meal",)
-    service = services.record_sample
+    create_service = services.record_sample
     action_rules = {"dispose": ("dispose", SampleRecord)}
 
     @extend_schema(summary="登记留样处置", description="保存未满学校设定的小时数（默认48小时）时拒绝（400）。",
@@ -117,28 +99,28 @@ class SampleRecordViewSet(ServiceCreateMixin, RecordViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="餐具消毒记录"), retrieve=extend_schema(summary="消毒记录详情"))
-class DisinfectionViewSet(ServiceCreateMixin, RecordViewSet):
+class DisinfectionViewSet(ServiceWriteMixin, RecordViewSet):
     queryset = Disinfection.objects.all()
     serializer_class = s.DisinfectionSerializer
     filterset_class = filtersets.DisinfectionFilterSet
-    service = services.record_disinfection
+    create_service = services.record_disinfection
 
 
 @extend_schema_view(list=extend_schema(summary="厨房日检"), retrieve=extend_schema(summary="厨房日检详情"))
-class KitchenCheckViewSet(ServiceCreateMixin, RecordViewSet):
+class KitchenCheckViewSet(ServiceWriteMixin, RecordViewSet):
     queryset = KitchenCheck.objects.all()
     serializer_class = s.KitchenCheckSerializer
     filterset_class = filtersets.KitchenCheckFilterSet
-    service = services.record_kitchen_check
+    create_service = services.record_kitchen_check
 
 
 @extend_schema_view(list=extend_schema(summary="陪餐记录"), retrieve=extend_schema(summary="陪餐记录详情"))
-class AccompaniedMealViewSet(ServiceCreateMixin, NoDeleteViewSet):
+class AccompaniedMealViewSet(ServiceWriteMixin, NoDeleteViewSet):
     queryset = AccompaniedMeal.objects.all()
     serializer_class = s.AccompaniedMealSerializer
     filterset_class = filtersets.AccompaniedMealFilterSet
     select_related = ("person",)
-    service = services.record_accompanied
+    create_service = update_service = services.record_accompanied
     action_rules = {"respond": ("respond", AccompaniedMeal)}
 
     @extend_schema(summary="记录陪餐意见的处理反馈", request=s.RespondInput, responses=s.AccompaniedMealSerializer)

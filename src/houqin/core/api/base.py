@@ -1,6 +1,7 @@
 """API base classes: the same tenant scope and role rules as the pages, and the shapes every
 app's API takes (viewsets that never delete, action bodies checked by ActionInput)."""
 
+from django.db import transaction
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -70,6 +71,35 @@ class BodyFirstUpdateMixin:
     def update(self, request, *args, **kwargs):
         self.get_serializer(data=request.data, partial=True).to_internal_value(request.data)
         return super().update(request, *args, **kwargs)
+
+
+class ServiceWriteMixin:
+    """Creates through the app's `create_service(obj, by=, **extra)` (and updates through
+    `update_service(obj, by=)` when one is declared, else as the serializer saves): the row is
+    built from the body with the active school, the service checks, numbers and saves it, in one
+    transaction. `service_fields` are body fields the service takes apart from the row (as
+    keywords), such as an identity number it reduces before saving."""
+
+    create_service = None
+    update_service = None
+    service_fields = ()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        extra = {name: data.pop(name) for name in self.service_fields if name in data}
+        obj = serializer.Meta.model(school=self.school, **data)
+        with transaction.atomic():
+            type(self).create_service(obj, by=self.request.user, **extra)
+        serializer.instance = obj
+
+    def perform_update(self, serializer):
+        if self.update_service is None:
+            return super().perform_update(serializer)
+        obj = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(obj, name, value)
+        with transaction.atomic():
+            type(self).update_service(obj, by=self.request.user)
 
 
 class SchoolScopedViewSet(SchoolScopedViewSetMixin, viewsets.ModelViewSet):

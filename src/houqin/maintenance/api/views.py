@@ -15,6 +15,7 @@ from houqin.core.api.base import (
     NoDeleteViewSet,
     SchoolScopedReadOnlyViewSet,
     SchoolScopedViewSet,
+    ServiceWriteMixin,
 )
 from houqin.core.rules import ADD, CHANGE, VIEW
 from houqin.core.tenancy import scope
@@ -46,7 +47,7 @@ from . import serializers as s
     update=extend_schema(summary="修改报修单（总务主任）"),
     partial_update=extend_schema(summary="修改报修单（部分）"),
 )
-class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """Work orders (报修单) and their steps: assign (派单), start, parts (领料), finish (完工),
     verify (报修人验收签字), reopen (返修), cancel (取消)."""
 
@@ -54,16 +55,12 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
     select_related = ("room", "worker", "reporter", "school__maintenancesettings")
+    create_service = services.report
     action_rules = {
         "assign": ("dispatch", WorkOrder), "start": ("work", WorkOrder), "finish": ("work", WorkOrder),
         "verify": ("verify", WorkOrder), "reopen": ("reopen", WorkOrder), "cancel": ("cancel", WorkOrder),
         "events": (VIEW, WorkOrder), "parts": (ADD, WorkOrderPart),
     }
-
-    def perform_create(self, serializer):
-        order = WorkOrder(school=self.school, **serializer.validated_data)
-        services.report(order, by=self.request.user)
-        serializer.instance = order
 
     @extend_schema(summary="派单", request=s.AssignSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet
+from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet, ServiceWriteMixin
 from houqin.core.rules import VIEW
 from houqin.core.tenancy import scope
 
@@ -28,7 +28,7 @@ from . import serializers as s
     update=extend_schema(summary="修改隐患（总务主任、校长）"),
     partial_update=extend_schema(summary="修改隐患（部分）"),
 )
-class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class HazardViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """Hazards and their steps: assign (指派整改), rectify (整改完成，附整改后照片),
     recheck (复查：合格销号 / 不合格重新整改), events (办理记录)."""
 
@@ -36,13 +36,9 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     serializer_class = s.HazardSerializer
     filterset_class = HazardFilterSet
     select_related = ("room__building", "assignee", "school__safetysettings")
+    create_service = services.report
     action_rules = {"assign": ("assign", Hazard), "rectify": ("rectify", Hazard), "recheck": ("recheck", Hazard),
                     "events": (VIEW, Hazard)}
-
-    def perform_create(self, serializer):
-        hazard = Hazard(school=self.school, **serializer.validated_data)
-        services.report(hazard, by=self.request.user)
-        serializer.instance = hazard
 
     @extend_schema(summary="指派整改", description="repair=true 时同时生成报修单（维修模块）。",
                    request=s.HazardAssignSerializer, responses=s.HazardSerializer)
@@ -88,28 +84,17 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     update=extend_schema(summary="更正登记"),
     partial_update=extend_schema(summary="更正登记（部分）"),
 )
-class GateEntryViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class GateEntryViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """The gate log: in (create), out (leave), the live list (on-campus), earlier visitors by
     their first characters (returning)."""
 
     queryset = GateEntry.objects.all()
     serializer_class = s.GateEntrySerializer
     filterset_class = GateEntryFilterSet
+    create_service, update_service = services.log_in, services.update_entry
+    service_fields = ("id_number", "refused_reason")  # the number is reduced before it is saved
     action_rules = {"leave": ("leave", GateEntry), "on_campus": (VIEW, GateEntry),
                     "returning": (VIEW, GateEntry)}
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        id_number, refused = data.pop("id_number", ""), data.pop("refused_reason", "")
-        entry = GateEntry(school=self.school, **data)
-        services.log_in(entry, by=self.request.user, id_number=id_number, refused_reason=refused)
-        serializer.instance = entry
-
-    def perform_update(self, serializer):
-        entry = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(entry, name, value)
-        services.update_entry(entry, by=self.request.user)
 
     @extend_schema(summary="离校登记", request=ActionInput, responses=s.GateEntrySerializer)
     @action(detail=True, methods=["post"])
