@@ -4,6 +4,7 @@ Related fields accept the active school's rows only (SchoolScopedSerializer, Act
 
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from houqin.core.api.base import ActionInput
@@ -70,7 +71,7 @@ class AssetSerializer(SchoolOwnedSerializer):
                   "supplier", "invoice_number", "warranty_end", "room", "room_name", "custodian",
                   "custodian_name", "status", "status_display", "capitalised", "notes", "created_at",
                   "updated_at"]
-        read_only_fields = ["school", "pinyin", "status", "capitalised", "created_at", "updated_at"]
+        read_only_fields = ["pinyin", "status", "capitalised", "created_at"]
         extra_kwargs = {"tag": {"required": False, "allow_blank": True,
                                 "help_text": "留空自动生成，如 ESYX-2025-00123"}}
 
@@ -226,9 +227,14 @@ class ScanSerializer(ActionInput):
 # --- loans, compensations, scrapping ------------------------------------------------------
 
 
-class LoanSerializer(serializers.ModelSerializer):
+class OfAssetSerializer(serializers.ModelSerializer):
+    # A record about one asset (a loan, a compensation, a scrap request), shown with the asset's
+    # tag and name. A comment, not a docstring: the schema would describe the three by it.
     asset_tag = serializers.CharField(source="asset.tag", read_only=True)
     asset_name = serializers.CharField(source="asset.name", read_only=True)
+
+
+class LoanSerializer(OfAssetSerializer):
     borrower_name = serializers.CharField(source="borrower.name", read_only=True)
     overdue = serializers.SerializerMethodField(help_text="未归还且已过应还日期")
 
@@ -239,15 +245,11 @@ class LoanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         today = self.context.setdefault("today", timezone.localdate())
         return obj.returned_on is None and obj.due_on < today
 
 
-class CompensationSerializer(serializers.ModelSerializer):
-    asset_tag = serializers.CharField(source="asset.tag", read_only=True)
-    asset_name = serializers.CharField(source="asset.name", read_only=True)
+class CompensationSerializer(OfAssetSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -257,9 +259,7 @@ class CompensationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScrapRequestSerializer(serializers.ModelSerializer):
-    asset_tag = serializers.CharField(source="asset.tag", read_only=True)
-    asset_name = serializers.CharField(source="asset.name", read_only=True)
+class ScrapRequestSerializer(OfAssetSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     approval = serializers.SerializerMethodField(help_text="审批编号（/api/v1/approvals/{id}/）")
 
@@ -314,7 +314,7 @@ class StocktakeSerializer(SchoolOwnedSerializer):
         model = Stocktake
         fields = ["id", "school", "name", "rooms", "buildings", "whole_school", "status", "status_display",
                   "opened_by", "opened_by_name", "opened_at", "closed_at", "updated_at"]
-        read_only_fields = ["school", "status", "opened_by", "opened_at", "closed_at", "updated_at"]
+        read_only_fields = ["status", "opened_by", "opened_at", "closed_at"]
 
     def validate(self, attrs):
         rooms, buildings = attrs.pop("rooms", None), attrs.pop("buildings", None)

@@ -40,7 +40,6 @@ class SupplierSerializer(SchoolOwnedSerializer):
         model = Supplier
         fields = ["id", "school", "name", "credit_code", "contact", "phone", "address", "categories", "admission",
                   "food", "notes", "rating", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def validate_credit_code(self, value):
         value = value.strip().upper()
@@ -53,14 +52,12 @@ class LicenceSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Licence
         fields = ["id", "school", "supplier", "kind", "number", "expires_on", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class DesignationSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Designation
         fields = ["id", "school", "category", "supplier", "since", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -99,8 +96,8 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "number", "title", "reason", "budget_line", "requested_by", "status", "amount",
                   "lines", "quotes", "chosen_quote", "choice_reason", "off_designation_reason", "created_at",
                   "submitted_at", "updated_at"]
-        read_only_fields = ["school", "number", "requested_by", "status", "amount", "chosen_quote", "choice_reason",
-                            "created_at", "submitted_at", "updated_at"]
+        read_only_fields = ["number", "requested_by", "status", "amount", "chosen_quote", "choice_reason", "created_at",
+                            "submitted_at"]
 
     def validate_lines(self, value):
         if not value:
@@ -159,7 +156,7 @@ class PurchaseOrderSerializer(SchoolOwnedSerializer):
         model = PurchaseOrder
         fields = ["id", "school", "number", "request", "supplier", "buyer", "amount", "status", "ordered_on",
                   "deliver_by", "notes", "updated_at"]
-        read_only_fields = ["school", "number", "buyer", "amount", "status", "ordered_on", "updated_at"]
+        read_only_fields = ["number", "buyer", "amount", "status", "ordered_on"]
 
     def get_validators(self):
         return []  # one order per request is the service's rule (the request is then 已下单)
@@ -203,7 +200,7 @@ class AcceptanceSerializer(SchoolOwnedSerializer):
         model = Acceptance
         fields = ["id", "school", "order", "warehouse", "received_on", "invoice_number", "status", "created_by",
                   "note", "lines", "updated_at"]
-        read_only_fields = ["school", "status", "created_by", "updated_at"]
+        read_only_fields = ["status", "created_by"]
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -248,8 +245,8 @@ class VoucherSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "acceptance", "supplier", "invoice_number", "invoice_date", "amount", "goods_value",
                   "amount_in_words", "difference_reason", "status", "created_by", "handler", "handler_at",
                   "acceptor", "acceptor_at", "auditor", "auditor_at", "audit_comment", "updated_at"]
-        read_only_fields = ["school", "supplier", "goods_value", "status", "created_by", "handler", "handler_at",
-                            "acceptor", "acceptor_at", "auditor", "auditor_at", "audit_comment", "updated_at"]
+        read_only_fields = ["supplier", "goods_value", "status", "created_by", "handler", "handler_at", "acceptor",
+                            "acceptor_at", "auditor", "auditor_at", "audit_comment"]
 
     def get_amount_in_words(self, voucher) -> str:
         return capital_amount(voucher.amount)
