@@ -23,7 +23,6 @@ from ..models import (
     Asset,
     AssetEvent,
     Category,
-    Compensation,
     Loan,
     ScrapRequest,
     Stocktake,
@@ -52,7 +51,6 @@ class CategoryViewSet(SchoolScopedReadOnlyViewSet):
     """The asset classification shared by every school (GB/T 14885 top levels and the usual
     school sub-categories), with the depreciation life of each."""
 
-    queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
     filterset_fields = ["parent"]
 
@@ -81,14 +79,13 @@ class AssetViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     each holding: move (调拨), split (拆分), lend (借出), report damage (报损), repair (送修/修复),
     mark lost (丢失) and ask to scrap (申请报废)."""
 
-    queryset = Asset.objects.all()
     serializer_class = s.AssetSerializer
     filterset_class = AssetFilterSet
     select_related = ("category", "room", "custodian")
     action_rules = {
-        "events": (VIEW, Asset), "move": (CHANGE, Asset), "split": (CHANGE, Asset), "lend": (ADD, Loan),
-        "report_damage": (CHANGE, Asset), "repair": (CHANGE, Asset), "repaired": (CHANGE, Asset),
-        "lost": (CHANGE, Asset), "scrap": (ADD, ScrapRequest),
+        "events": VIEW, "move": CHANGE, "split": CHANGE, "lend": (ADD, Loan),
+        "report_damage": CHANGE, "repair": CHANGE, "repaired": CHANGE,
+        "lost": CHANGE, "scrap": (ADD, ScrapRequest),
     }
 
     def _done(self, asset, code=status.HTTP_200_OK):
@@ -189,11 +186,10 @@ class LoanViewSet(ReadOnlyViewSet):
     """Loans of the active school's assets (借用); a loan is made with the asset's `lend` action
     and ended with `return`."""
 
-    queryset = Loan.objects.all()
     serializer_class = s.LoanSerializer
     filterset_class = LoanFilterSet
     select_related = ("asset", "borrower")
-    action_rules = {"return_": (CHANGE, Loan)}
+    action_rules = {"return_": CHANGE}
 
     @extend_schema(summary="归还", request=s.ReturnSerializer, responses=s.LoanSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -210,11 +206,10 @@ class CompensationViewSet(ReadOnlyViewSet):
     """Damage compensations (谁损坏谁赔偿), opened by the asset's `report-damage` action and
     settled (paid or waived, with the reason) with `settle`."""
 
-    queryset = Compensation.objects.all()
     serializer_class = s.CompensationSerializer
     filterset_class = CompensationFilterSet
     select_related = ("asset",)
-    action_rules = {"settle": (CHANGE, Compensation)}
+    action_rules = {"settle": CHANGE}
 
     @extend_schema(summary="办结赔偿", description="`paid=true` 已赔偿；`paid=false` 免赔，须写明理由。",
                    request=s.SettleSerializer, responses=s.CompensationSerializer)
@@ -231,11 +226,10 @@ class ScrapRequestViewSet(ReadOnlyViewSet):
     """Scrap requests (报废报损), made with the asset's `scrap` action, approved through
     /api/v1/approvals/{id}/sign/ by the amount rules, then disposed of with `dispose`."""
 
-    queryset = ScrapRequest.objects.all()
     serializer_class = s.ScrapRequestSerializer
     filterset_class = ScrapRequestFilterSet
     select_related = ("asset",)
-    action_rules = {"dispose": (CHANGE, ScrapRequest)}
+    action_rules = {"dispose": CHANGE}
 
     @staticmethod
     def annotated(queryset):
@@ -294,10 +288,9 @@ class StocktakeViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     `count`), have each room signed, see the `progress`, and `close` it: the discrepancies go
     to approval before they change the register."""
 
-    queryset = Stocktake.objects.all()
     serializer_class = s.StocktakeSerializer
     select_related = ("opened_by",)
-    action_rules = {"progress": (VIEW, Stocktake), "close": (CHANGE, Stocktake), "cancel": (CHANGE, Stocktake),
+    action_rules = {"progress": VIEW, "close": CHANGE, "cancel": CHANGE,
                     "scan": (CHANGE, StocktakeLine)}
 
     @extend_schema(summary="盘点进度", description="每个房间：物品行数、已盘行数、是否已签字。",
@@ -349,11 +342,10 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
     """The rooms of the stocktakes; each is signed (`sign`) by its responsible person (班主任) or
     the director once every line is counted. A teacher sees his own rooms only."""
 
-    queryset = StocktakeRoom.objects.all()
     serializer_class = s.StocktakeRoomSerializer
     filterset_class = StocktakeRoomFilterSet
     select_related = ("room__building", "signed_by")
-    action_rules = {"sign": (CHANGE, StocktakeRoom), "surplus": (ADD, StocktakeLine)}
+    action_rules = {"sign": CHANGE, "surplus": (ADD, StocktakeLine)}
 
     @extend_schema(summary="签字确认", description="房间负责人（班主任）或总务主任确认该房间的盘点结果；"
                    "须全部物品已盘。", request=None, responses=s.StocktakeRoomSerializer)
@@ -384,11 +376,10 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
     """The lines of the stocktakes (账面 against 实盘), counted with `count`. A teacher sees and
     counts his own rooms' lines only."""
 
-    queryset = StocktakeLine.objects.all()
     serializer_class = s.StocktakeLineSerializer
     filterset_class = StocktakeLineFilterSet
     select_related = ("asset", "stocktake_room")
-    action_rules = {"count": (CHANGE, StocktakeLine)}
+    action_rules = {"count": CHANGE}
 
     @extend_schema(summary="录入实盘数量", request=s.CountSerializer, responses=s.StocktakeLineSerializer)
     @action(detail=True, methods=["post"])

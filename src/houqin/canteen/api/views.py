@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin, ServiceWriteMixin
 
 from .. import board, filtersets, services
-from ..models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
+from ..models import MorningCheck
 from . import serializers as s
 
 
@@ -24,7 +24,6 @@ class RecordViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
 
 @extend_schema_view(list=extend_schema(summary="食堂从业人员"), retrieve=extend_schema(summary="从业人员详情"))
 class CanteenWorkerViewSet(NoDeleteViewSet):
-    queryset = CanteenWorker.objects.all()
     serializer_class = s.CanteenWorkerSerializer
     select_related = ("person",)
 
@@ -34,12 +33,11 @@ class CanteenWorkerViewSet(NoDeleteViewSet):
                                          description="不合格（发热、腹泻、手部伤口、咽部炎症、个人卫生）即离岗；"
                                                      "健康证过期或未登记的人员不能通过晨检（400，写明证件）。"))
 class MorningCheckViewSet(ServiceWriteMixin, RecordViewSet):
-    queryset = MorningCheck.objects.all()
     serializer_class = s.MorningCheckSerializer
     filterset_class = filtersets.MorningCheckFilterSet
     select_related = ("worker__person", "checked_by")
     create_service = services.record_check
-    action_rules = {"team": ("add", MorningCheck)}
+    action_rules = {"team": "add"}
 
     @extend_schema(summary="登记全组晨检", description="一次登记多人，全部成功或全部不写（第一个被拒的人员写明原因）。",
                    request=s.TeamInput, responses={201: s.MorningCheckSerializer(many=True)})
@@ -57,11 +55,10 @@ class MorningCheckViewSet(ServiceWriteMixin, RecordViewSet):
 
 @extend_schema_view(list=extend_schema(summary="餐次（应留样的菜品）"), retrieve=extend_schema(summary="餐次详情"))
 class MealViewSet(NoDeleteViewSet):
-    queryset = Meal.objects.all()
     serializer_class = s.MealSerializer
     filterset_class = filtersets.MealFilterSet
     prefetch_related = ("samples",)
-    action_rules = {"board": ("board", Meal)}
+    action_rules = {"board": "board"}
 
     @extend_schema(summary="食品安全日管控", parameters=[
         OpenApiParameter("date", str, description="起始日期 YYYY-MM-DD，默认今天"),
@@ -80,12 +77,11 @@ class MealViewSet(NoDeleteViewSet):
                     create=extend_schema(summary="留样", description="每样不少于学校设定的克数（默认125克），"
                                                                   "留样柜 0–8℃；每餐每道菜一份。"))
 class SampleRecordViewSet(ServiceWriteMixin, RecordViewSet):
-    queryset = SampleRecord.objects.all()
     serializer_class = s.SampleRecordSerializer
     filterset_class = filtersets.SampleRecordFilterSet
     select_related = ("meal",)
     create_service = services.record_sample
-    action_rules = {"dispose": ("dispose", SampleRecord)}
+    action_rules = {"dispose": "dispose"}
 
     @extend_schema(summary="登记留样处置", description="保存未满学校设定的小时数（默认48小时）时拒绝（400）。",
                    request=s.DisposeInput, responses=s.SampleRecordSerializer)
@@ -100,7 +96,6 @@ class SampleRecordViewSet(ServiceWriteMixin, RecordViewSet):
 
 @extend_schema_view(list=extend_schema(summary="餐具消毒记录"), retrieve=extend_schema(summary="消毒记录详情"))
 class DisinfectionViewSet(ServiceWriteMixin, RecordViewSet):
-    queryset = Disinfection.objects.all()
     serializer_class = s.DisinfectionSerializer
     filterset_class = filtersets.DisinfectionFilterSet
     create_service = services.record_disinfection
@@ -108,7 +103,6 @@ class DisinfectionViewSet(ServiceWriteMixin, RecordViewSet):
 
 @extend_schema_view(list=extend_schema(summary="厨房日检"), retrieve=extend_schema(summary="厨房日检详情"))
 class KitchenCheckViewSet(ServiceWriteMixin, RecordViewSet):
-    queryset = KitchenCheck.objects.all()
     serializer_class = s.KitchenCheckSerializer
     filterset_class = filtersets.KitchenCheckFilterSet
     create_service = services.record_kitchen_check
@@ -116,12 +110,11 @@ class KitchenCheckViewSet(ServiceWriteMixin, RecordViewSet):
 
 @extend_schema_view(list=extend_schema(summary="陪餐记录"), retrieve=extend_schema(summary="陪餐记录详情"))
 class AccompaniedMealViewSet(ServiceWriteMixin, NoDeleteViewSet):
-    queryset = AccompaniedMeal.objects.all()
     serializer_class = s.AccompaniedMealSerializer
     filterset_class = filtersets.AccompaniedMealFilterSet
     select_related = ("person",)
     create_service = update_service = services.record_accompanied
-    action_rules = {"respond": ("respond", AccompaniedMeal)}
+    action_rules = {"respond": "respond"}
 
     @extend_schema(summary="记录陪餐意见的处理反馈", request=s.RespondInput, responses=s.AccompaniedMealSerializer)
     @action(detail=True, methods=["post"])

@@ -16,11 +16,19 @@ class SchoolScopedViewSetMixin:
     """Activates the school (X-School header, else the user's first school) once DRF has
     authenticated the user, and narrows every queryset to it. Another school's id is a 404.
     Custom actions declare their rule in `action_rules` (see RolePermission), read their
-    body with `input()` and answer with `fresh()`."""
+    body with `input()` and answer with `fresh()`. The model is the serializer's."""
 
     select_related = ()
     prefetch_related = ()
     action_rules = {}
+
+    def __init_subclass__(cls, **kwargs):
+        """A viewset names its model once, as its serializer's: the queryset (all rows, which
+        get_queryset narrows) follows from it unless the class declares one."""
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls.__dict__.get("serializer_class"), "Meta", None)
+        if "queryset" not in cls.__dict__ and getattr(meta, "model", None) is not None:
+            cls.queryset = meta.model.objects.all()
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)

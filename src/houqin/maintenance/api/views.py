@@ -29,10 +29,6 @@ from ..filtersets import (
 )
 from ..models import (
     MaintenanceRecord,
-    PreventivePlan,
-    PreventiveTask,
-    SpecialEquipment,
-    WorkOrder,
     WorkOrderEvent,
     WorkOrderPart,
 )
@@ -51,15 +47,14 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     """Work orders (报修单) and their steps: assign (派单), start, parts (领料), finish (完工),
     verify (报修人验收签字), reopen (返修), cancel (取消)."""
 
-    queryset = WorkOrder.objects.all()
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
     select_related = ("room", "worker", "reporter", "school__maintenancesettings")
     create_service = services.report
     action_rules = {
-        "assign": ("dispatch", WorkOrder), "start": ("work", WorkOrder), "finish": ("work", WorkOrder),
-        "verify": ("verify", WorkOrder), "reopen": ("reopen", WorkOrder), "cancel": ("cancel", WorkOrder),
-        "events": (VIEW, WorkOrder), "parts": (ADD, WorkOrderPart),
+        "assign": "dispatch", "start": "work", "finish": "work",
+        "verify": "verify", "reopen": "reopen", "cancel": "cancel",
+        "events": VIEW, "parts": (ADD, WorkOrderPart),
     }
 
     @extend_schema(summary="派单", request=s.AssignSerializer, responses=s.WorkOrderSerializer)
@@ -136,12 +131,11 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
 class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Preventive plans: recurrence, target and checklist; `houqin tick` makes their tasks."""
 
-    queryset = PreventivePlan.objects.all()
     serializer_class = s.PreventivePlanSerializer
     filterset_class = PreventivePlanFilterSet
     select_related = ("school",)
     prefetch_related = ("rooms",)
-    action_rules = {"install_seeds": (ADD, PreventivePlan)}
+    action_rules = {"install_seeds": ADD}
 
     @extend_schema(summary="载入常用检查计划", request=ActionInput,
                    responses={201: s.PreventivePlanSerializer(many=True)})
@@ -157,11 +151,10 @@ class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
 class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
     """The checks due (made by `houqin tick`); `complete` records the results."""
 
-    queryset = PreventiveTask.objects.all()
     serializer_class = s.PreventiveTaskSerializer
     filterset_class = PreventiveTaskFilterSet
     select_related = ("plan",)
-    action_rules = {"complete": (CHANGE, PreventiveTask)}
+    action_rules = {"complete": CHANGE}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "with_targets": self.action != "list"}
@@ -188,7 +181,6 @@ class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
 class SpecialEquipmentViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Special equipment (特种设备) and its maintenance / inspection records."""
 
-    queryset = SpecialEquipment.objects.all()
     serializer_class = s.SpecialEquipmentSerializer
     filterset_class = SpecialEquipmentFilterSet
     prefetch_related = ("operators",)

@@ -16,7 +16,7 @@ from houqin.core.tenancy import scope
 from .. import services
 from ..filtersets import GateEntryFilterSet, HazardFilterSet
 from ..forms import repair_spec
-from ..models import GateEntry, Hazard, HazardEvent
+from ..models import HazardEvent
 from . import serializers as s
 
 
@@ -32,13 +32,12 @@ class HazardViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """Hazards and their steps: assign (指派整改), rectify (整改完成，附整改后照片),
     recheck (复查：合格销号 / 不合格重新整改), events (办理记录)."""
 
-    queryset = Hazard.objects.all()
     serializer_class = s.HazardSerializer
     filterset_class = HazardFilterSet
     select_related = ("room__building", "assignee", "school__safetysettings")
     create_service = services.report
-    action_rules = {"assign": ("assign", Hazard), "rectify": ("rectify", Hazard), "recheck": ("recheck", Hazard),
-                    "events": (VIEW, Hazard)}
+    action_rules = {"assign": "assign", "rectify": "rectify", "recheck": "recheck",
+                    "events": VIEW}
 
     @extend_schema(summary="指派整改", description="repair=true 时同时生成报修单（维修模块）。",
                    request=s.HazardAssignSerializer, responses=s.HazardSerializer)
@@ -88,13 +87,12 @@ class GateEntryViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     """The gate log: in (create), out (leave), the live list (on-campus), earlier visitors by
     their first characters (returning)."""
 
-    queryset = GateEntry.objects.all()
     serializer_class = s.GateEntrySerializer
     filterset_class = GateEntryFilterSet
     create_service, update_service = services.log_in, services.update_entry
     service_fields = ("id_number", "refused_reason")  # the number is reduced before it is saved
-    action_rules = {"leave": ("leave", GateEntry), "on_campus": (VIEW, GateEntry),
-                    "returning": (VIEW, GateEntry)}
+    action_rules = {"leave": "leave", "on_campus": VIEW,
+                    "returning": VIEW}
 
     @extend_schema(summary="离校登记", request=ActionInput, responses=s.GateEntrySerializer)
     @action(detail=True, methods=["post"])
