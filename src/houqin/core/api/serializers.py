@@ -28,6 +28,7 @@ from ..models import (
     SignOff,
     Term,
 )
+from ..rules import sees_staff_contacts
 from .base import ActionInput, SchoolScopedSerializer
 
 # --- Authentication ----------------------------------------------------------
@@ -183,8 +184,6 @@ class PersonSerializer(SchoolOwnedSerializer):
 
     def to_representation(self, instance):
         """The phone number only for who may read it (rules.sees_staff_contacts); else empty."""
-        from ..rules import sees_staff_contacts
-
         data = super().to_representation(instance)
         request = self.context.get("request")
         if request is not None and not sees_staff_contacts(getattr(request, "roles", ()), request.school):

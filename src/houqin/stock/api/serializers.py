@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from houqin.core.api.base import ActionInput, SchoolScopedSerializer
 from houqin.core.api.serializers import SchoolOwnedSerializer
@@ -105,8 +106,6 @@ def _service(call):
     except DjangoValidationError as error:
         raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
     except DjangoPermissionDenied as error:
-        from rest_framework.exceptions import PermissionDenied
-
         raise PermissionDenied(str(error))
 
 
