@@ -215,10 +215,7 @@ class CompensationViewSet(ReadOnlyViewSet):
                    request=s.SettleSerializer, responses=s.CompensationSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
-        compensation = self.get_object()
-        data = self.input(s.SettleSerializer)
-        services.settle_compensation(compensation, by=self.by(), paid=data["paid"], note=data["note"])
-        return self.fresh(compensation)
+        return self.step(services.settle_compensation, s.SettleSerializer)
 
 
 @extend_schema_view(list=extend_schema(summary="报废申请"), retrieve=extend_schema(summary="报废申请详情"))
@@ -316,10 +313,7 @@ class StocktakeViewSet(AssetsViewSetMixin, NoDeleteViewSet):
                    responses=s.StocktakeSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        stocktake = self.get_object()
-        self.input(ActionInput)
-        services.cancel_stocktake(stocktake, by=self.by())
-        return self.fresh(stocktake)
+        return self.step(services.cancel_stocktake)
 
     @extend_schema(summary="扫码盘点", description="扫描资产标签（编号或标签网址），该资产记为相符（按账面数量）。",
                    request=s.ScanSerializer, responses=s.StocktakeLineSerializer)
@@ -351,10 +345,7 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
                    "须全部物品已盘。", request=None, responses=s.StocktakeRoomSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        room = self.get_object()
-        self.input(ActionInput)
-        services.sign_room(room, by=self.by())
-        return self.fresh(room)
+        return self.step(services.sign_room)
 
     @extend_schema(summary="登记盘盈", description="房间里有、账上没有的物品（如多出的椅子），记为盘盈。",
                    request=s.SurplusSerializer, responses={201: s.StocktakeLineSerializer})
@@ -384,7 +375,4 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
     @extend_schema(summary="录入实盘数量", request=s.CountSerializer, responses=s.StocktakeLineSerializer)
     @action(detail=True, methods=["post"])
     def count(self, request, pk=None):
-        line = self.get_object()
-        data = self.input(s.CountSerializer)
-        services.count_line(line, by=self.by(), counted=data["counted"], damaged=data["damaged"], note=data["note"])
-        return self.fresh(line)
+        return self.step(services.count_line, s.CountSerializer)

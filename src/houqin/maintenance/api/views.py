@@ -51,6 +51,7 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     filterset_class = WorkOrderFilterSet
     select_related = ("room", "worker", "reporter", "school__maintenancesettings")
     create_service = services.report
+    body_first = True
     action_rules = {
         "assign": "dispatch", "start": "work", "finish": "work",
         "verify": "verify", "reopen": "reopen", "cancel": "cancel",
@@ -69,10 +70,7 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     @extend_schema(summary="开始维修", request=ActionInput, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        self.input(ActionInput)
-        order = self.get_object()
-        services.start(order, by=request.user)
-        return self.fresh(order)
+        return self.step(services.start)
 
     @extend_schema(summary="领用材料", description="从库房出库（按移动加权平均计价），记入本单材料费。",
                    request=s.PartInputSerializer, responses={201: s.WorkOrderPartSerializer(many=True)})
@@ -88,19 +86,13 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     @extend_schema(summary="完工", request=s.FinishSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
-        data = self.input(s.FinishSerializer)
-        order = self.get_object()
-        services.finish(order, by=request.user, **data)
-        return self.fresh(order)
+        return self.step(services.finish, s.FinishSerializer)
 
     @extend_schema(summary="验收签字", description="报修人（或总务主任）验收；报修人可评分（1–5）。",
                    request=s.VerifySerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        data = self.input(s.VerifySerializer)
-        order = self.get_object()
-        services.verify(order, by=request.user, **data)
-        return self.fresh(order)
+        return self.step(services.verify, s.VerifySerializer)
 
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -154,6 +146,7 @@ class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
     serializer_class = s.PreventiveTaskSerializer
     filterset_class = PreventiveTaskFilterSet
     select_related = ("plan",)
+    body_first = True
     action_rules = {"complete": CHANGE}
 
     def get_serializer_context(self):
@@ -171,10 +164,7 @@ class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
                    request=s.CompleteSerializer, responses=s.PreventiveTaskSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        data = self.input(s.CompleteSerializer)
-        task = self.get_object()
-        services.complete_task(task, by=request.user, results=data["results"])
-        return self.fresh(task)
+        return self.step(services.complete_task, s.CompleteSerializer)
 
 
 @extend_schema_view(list=extend_schema(summary="特种设备"), retrieve=extend_schema(summary="特种设备详情"))

@@ -100,10 +100,7 @@ class PurchaseRequestViewSet(NoDeleteViewSet):
     @extend_schema(summary="提交审批", request=ActionInput, responses=s.PurchaseRequestSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        obj = self.get_object()
-        self.input(ActionInput)
-        services.submit(obj, by=request.user)
-        return self.fresh(obj)
+        return self.step(services.submit)
 
 
 @extend_schema(tags=["采购"])
@@ -148,19 +145,13 @@ class AcceptanceViewSet(NoDeleteViewSet):
     @extend_schema(summary="提交验收签字", request=ActionInput, responses=s.AcceptanceSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        acceptance = self.get_object()
-        self.input(ActionInput)
-        services.submit_acceptance(acceptance, by=request.user)
-        return self.fresh(acceptance)
+        return self.step(services.submit_acceptance)
 
     @extend_schema(summary="验收签字", description="须两人签字，采购员不能签。", request=s.SignInput,
                    responses=s.AcceptanceSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        acceptance = self.get_object()
-        data = self.input(s.SignInput)
-        services.sign_acceptance(acceptance, by=request.user, decision=data["decision"], comment=data["comment"])
-        return self.fresh(acceptance)
+        return self.step(services.sign_acceptance, s.SignInput)
 
 
 @extend_schema(tags=["采购"])
@@ -176,10 +167,7 @@ class VoucherViewSet(NoDeleteViewSet):
     @extend_schema(summary="报销单签字", request=s.SignInput, responses=s.VoucherSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        voucher = self.get_object()
-        data = self.input(s.SignInput)
-        services.sign_voucher(voucher, by=request.user, decision=data["decision"], comment=data["comment"])
-        return self.fresh(voucher)
+        return self.step(services.sign_voucher, s.SignInput)
 
 
 class SupplierImportViewSet(ImportViewSet):

@@ -62,10 +62,7 @@ class HazardViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
                    responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
-        hazard = self.get_object()
-        data = self.input(s.RecheckSerializer)
-        services.recheck(hazard, by=request.user, passed=data["passed"], note=data["note"])
-        return self.fresh(hazard)
+        return self.step(services.recheck, s.RecheckSerializer)
 
     @extend_schema(summary="办理记录", responses=s.HazardEventSerializer(many=True), filters=False)
     @action(detail=True)
@@ -91,16 +88,14 @@ class GateEntryViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     filterset_class = GateEntryFilterSet
     create_service, update_service = services.log_in, services.update_entry
     service_fields = ("id_number", "refused_reason")  # the number is reduced before it is saved
+    body_first = True
     action_rules = {"leave": "leave", "on_campus": VIEW,
                     "returning": VIEW}
 
     @extend_schema(summary="离校登记", request=ActionInput, responses=s.GateEntrySerializer)
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        self.input(ActionInput)
-        entry = self.get_object()
-        services.log_out(entry, by=request.user)
-        return self.fresh(entry)
+        return self.step(services.log_out)
 
     @extend_schema(summary="仍在校内", responses=s.GateEntrySerializer(many=True), filters=False)
     @action(detail=False, url_path="on-campus")

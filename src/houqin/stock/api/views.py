@@ -90,9 +90,7 @@ class RequisitionViewSet(NoDeleteViewSet):
     @extend_schema(summary="提交审批", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.submit_requisition(requisition, by=request.user))
+        return self.step(services.submit_requisition)
 
     @extend_schema(summary="发放", request=s.IssueSerializer, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
@@ -120,23 +118,17 @@ class RequisitionViewSet(NoDeleteViewSet):
     @extend_schema(summary="部分发放后结案", request=s.CloseShortSerializer, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"], url_path="close-short")
     def close_short(self, request, pk=None):
-        requisition = self.get_object()
-        data = self.input(s.CloseShortSerializer)
-        return self.fresh(services.close_short(requisition, by=request.user, reason=data["reason"]))
+        return self.step(services.close_short, s.CloseShortSerializer)
 
     @extend_schema(summary="签收", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.confirm_receipt(requisition, by=request.user))
+        return self.step(services.confirm_receipt)
 
     @extend_schema(summary="取消", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.cancel_requisition(requisition, by=request.user))
+        return self.step(services.cancel_requisition)
 
 
 class StockCountViewSet(NoDeleteViewSet):
@@ -176,18 +168,12 @@ class StockCountViewSet(NoDeleteViewSet):
     @extend_schema(summary="提交盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        count = self.get_object()
-        self.input(ActionInput)
-        services.submit_count(count, by=request.user)
-        return self.fresh(count)
+        return self.step(services.submit_count)
 
     @extend_schema(summary="取消盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        count = self.get_object()
-        self.input(ActionInput)
-        services.cancel_count(count, by=request.user)
-        return self.fresh(count)
+        return self.step(services.cancel_count)
 
 
 class ItemImportViewSet(ImportViewSet):
