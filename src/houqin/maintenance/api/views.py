@@ -97,18 +97,12 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        reason = self.input(s.ReasonSerializer)["reason"]
-        order = self.get_object()
-        services.reopen(order, by=request.user, reason=reason)
-        return self.fresh(order)
+        return self.step(services.reopen, s.ReasonSerializer)
 
     @extend_schema(summary="取消", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        reason = self.input(s.ReasonSerializer)["reason"]
-        order = self.get_object()
-        services.cancel(order, by=request.user, reason=reason)
-        return self.fresh(order)
+        return self.step(services.cancel, s.ReasonSerializer)
 
     @extend_schema(summary="办理记录", responses=s.WorkOrderEventSerializer(many=True), filters=False)
     @action(detail=True)
