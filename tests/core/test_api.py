@@ -747,3 +747,26 @@ def test_notification_list_runs_constant_queries(world):
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"{API}notifications/").json()["count"] == 9
     assert len(many) == len(few) and statements(many) <= 12
+
+
+def test_every_viewset_parses_json_with_the_guarded_parser():
+    """One way to read a body: the parsers of the settings (the JSON one refuses bodies nested
+    too deep, 1e309 and lone surrogates), on the endpoints that take files too."""
+    from rest_framework.settings import api_settings
+
+    from houqin.core.api.parsers import JSONParser
+    from houqin.core.api.urls import installed_routes
+
+    for prefix, viewset, _basename in installed_routes():
+        assert viewset.parser_classes == api_settings.DEFAULT_PARSER_CLASSES, prefix
+    assert JSONParser in api_settings.DEFAULT_PARSER_CLASSES
+
+
+@pytest.mark.parametrize("path", ["hazards", "person-imports"])
+@pytest.mark.parametrize("raw", ['{"name": ' + "[" * 100_000 + "]" * 100_000 + "}", '{"file": "\\ud800"}'],
+                         ids=["deep", "surrogate"])
+def test_endpoints_that_take_files_refuse_a_hostile_json_body_too(world, path, raw):
+    client = api_client(world, Role.DIRECTOR, auth="force")
+    response = client.generic("POST", f"{API}{path}/", raw.encode(), content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    assert re.search("嵌套层级过深|无效字符", json.dumps(response.json(), ensure_ascii=False)), response.json()

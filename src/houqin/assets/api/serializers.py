@@ -3,35 +3,28 @@
 Related fields accept the active school's rows only (SchoolScopedSerializer, ActionInput)."""
 
 from decimal import Decimal
+from urllib.parse import unquote
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from rest_framework import serializers
 
 from houqin.core.api.base import ActionInput
 from houqin.core.api.serializers import SchoolOwnedSerializer
-from houqin.core.models import Building, Person, Room
+from houqin.core.models import ApprovalRequest, Building, Person, Room
 from houqin.core.money import MONEY
 from houqin.core.tenancy import scope
 
-from .. import services
+from .. import models, services
 from ..choices import DisposalMethod
-from ..models import (
-    Asset,
-    AssetEvent,
-    Category,
-    Compensation,
-    Loan,
-    ScrapRequest,
-    Stocktake,
-    StocktakeLine,
-    StocktakeRoom,
-)
 
 # --- categories ------------------------------------------------------------------------
 
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
-        model = Category
+        model = models.Category
         fields = ["id", "parent", "code", "name", "depreciation_years"]
         read_only_fields = fields
 
@@ -64,19 +57,20 @@ class AssetSerializer(SchoolOwnedSerializer):
     original_value = serializers.DecimalField(**MONEY, read_only=True, help_text="原值 = 单价 × 数量")
 
     class Meta:
-        model = Asset
+        model = models.Asset
         fields = ["id", "school", "tag", "kind", "name", "pinyin", "category", "category_name", "model_spec",
                   "brand", "unit_price", "quantity", "unit", "original_value", "purchase_date", "funding_source",
                   "supplier", "invoice_number", "warranty_end", "room", "room_name", "custodian",
                   "custodian_name", "status", "status_display", "capitalised", "notes", "created_at",
                   "updated_at"]
-        read_only_fields = ["school", "pinyin", "status", "capitalised", "created_at", "updated_at"]
+        read_only_fields = ["pinyin", "status", "capitalised", "created_at"]
         extra_kwargs = {"tag": {"required": False, "allow_blank": True,
                                 "help_text": "留空自动生成，如 ESYX-2025-00123"}}
 
     def validate(self, attrs):
         tag = attrs.get("tag")
-        if self.instance is None and tag and scope(Asset.objects.filter(tag=tag), self.context.get("school")).exists():
+        taken = scope(models.Asset.objects.filter(tag=tag), self.context.get("school"))
+        if self.instance is None and tag and taken.exists():
             raise serializers.ValidationError({"tag": f"资产编号 {tag} 已被使用"})
         if self.instance is not None:
             # An edit changes the descriptive fields only. The fields in THROUGH_ACTIONS may be
@@ -91,7 +85,7 @@ class AssetSerializer(SchoolOwnedSerializer):
         return super().validate(attrs)
 
     def create(self, validated_data):
-        return services.register(Asset(**validated_data), by=self.context["request"].user)
+        return services.register(models.Asset(**validated_data), by=self.context["request"].user)
 
     def update(self, instance, validated_data):  # the page's edit service: pinyin, life, the EDIT event
         changed = [name for name, value in validated_data.items() if getattr(instance, name) != value]
@@ -107,7 +101,7 @@ class AssetEventSerializer(serializers.ModelSerializer):
     to_room_name = serializers.CharField(source="to_room.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
-        model = AssetEvent
+        model = models.AssetEvent
         fields = ["id", "school", "asset", "kind", "kind_display", "quantity", "value_change", "from_room",
                   "from_room_name", "to_room", "to_room_name", "from_custodian", "to_custodian", "note", "by",
                   "by_name", "at"]
@@ -213,8 +207,6 @@ class ScanSerializer(ActionInput):
     tag = serializers.CharField(label="资产编号", max_length=300, help_text="扫描标签得到的资产编号或标签网址")
 
     def validate_tag(self, value):
-        from urllib.parse import unquote
-
         value = value.strip().rstrip("/")
         if "/scan/" in value:  # the label's URL: …/assets/scan/<tag>/
             value = unquote(value.rsplit("/scan/", 1)[1])
@@ -226,45 +218,44 @@ class ScanSerializer(ActionInput):
 # --- loans, compensations, scrapping ------------------------------------------------------
 
 
-class LoanSerializer(serializers.ModelSerializer):
+class OfAssetSerializer(serializers.ModelSerializer):
+    # A record about one asset (a loan, a compensation, a scrap request), shown with the asset's
+    # tag and name. A comment, not a docstring: the schema would describe the three by it.
     asset_tag = serializers.CharField(source="asset.tag", read_only=True)
     asset_name = serializers.CharField(source="asset.name", read_only=True)
+
+
+class LoanSerializer(OfAssetSerializer):
     borrower_name = serializers.CharField(source="borrower.name", read_only=True)
     overdue = serializers.SerializerMethodField(help_text="未归还且已过应还日期")
 
     class Meta:
-        model = Loan
+        model = models.Loan
         fields = ["id", "school", "asset", "asset_tag", "asset_name", "borrower", "borrower_name", "quantity",
                   "lent_on", "due_on", "returned_on", "return_condition", "note", "overdue", "updated_at"]
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         today = self.context.setdefault("today", timezone.localdate())
         return obj.returned_on is None and obj.due_on < today
 
 
-class CompensationSerializer(serializers.ModelSerializer):
-    asset_tag = serializers.CharField(source="asset.tag", read_only=True)
-    asset_name = serializers.CharField(source="asset.name", read_only=True)
+class CompensationSerializer(OfAssetSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
-        model = Compensation
+        model = models.Compensation
         fields = ["id", "school", "asset", "asset_tag", "asset_name", "description", "liable_name", "amount",
                   "status", "status_display", "settled_by", "settled_on", "settle_note", "updated_at"]
         read_only_fields = fields
 
 
-class ScrapRequestSerializer(serializers.ModelSerializer):
-    asset_tag = serializers.CharField(source="asset.tag", read_only=True)
-    asset_name = serializers.CharField(source="asset.name", read_only=True)
+class ScrapRequestSerializer(OfAssetSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     approval = serializers.SerializerMethodField(help_text="审批编号（/api/v1/approvals/{id}/）")
 
     class Meta:
-        model = ScrapRequest
+        model = models.ScrapRequest
         fields = ["id", "school", "asset", "asset_tag", "asset_name", "quantity", "reason", "amount",
                   "requested_by", "state", "state_display", "approval", "disposal_method", "disposal_proceeds",
                   "disposed_on", "created_at", "updated_at"]
@@ -278,11 +269,6 @@ class ScrapRequestSerializer(serializers.ModelSerializer):
 
 def approval_subquery(model):
     """The newest approval of each row, as a Subquery for .annotate(approval_id=...)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import OuterRef, Subquery
-
-    from houqin.core.models import ApprovalRequest
-
     found = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(model),
                                            object_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
     return Subquery(found)
@@ -311,10 +297,10 @@ class StocktakeSerializer(SchoolOwnedSerializer):
     opened_by_name = serializers.CharField(source="opened_by.__str__", read_only=True)
 
     class Meta:
-        model = Stocktake
+        model = models.Stocktake
         fields = ["id", "school", "name", "rooms", "buildings", "whole_school", "status", "status_display",
                   "opened_by", "opened_by_name", "opened_at", "closed_at", "updated_at"]
-        read_only_fields = ["school", "status", "opened_by", "opened_at", "closed_at", "updated_at"]
+        read_only_fields = ["status", "opened_by", "opened_at", "closed_at"]
 
     def validate(self, attrs):
         rooms, buildings = attrs.pop("rooms", None), attrs.pop("buildings", None)
@@ -345,7 +331,7 @@ class StocktakeRoomSerializer(serializers.ModelSerializer):
     signed_by_name = serializers.CharField(source="signed_by.__str__", read_only=True, allow_null=True, default=None)
 
     class Meta:
-        model = StocktakeRoom
+        model = models.StocktakeRoom
         fields = ["id", "school", "stocktake", "room", "room_name", "building_name", "signed_by",
                   "signed_by_name", "signed_at", "updated_at"]
         read_only_fields = fields
@@ -367,7 +353,7 @@ class StocktakeLineSerializer(serializers.ModelSerializer):
     result_display = serializers.CharField(source="get_result_display", read_only=True)
 
     class Meta:
-        model = StocktakeLine
+        model = models.StocktakeLine
         fields = ["id", "school", "stocktake", "stocktake_room", "room", "asset", "asset_tag", "asset_name",
                   "description", "expected", "counted", "damaged", "result", "result_display", "note",
                   "counted_by", "counted_at", "updated_at"]

@@ -23,7 +23,6 @@ from ..models import (
     Asset,
     AssetEvent,
     Category,
-    Compensation,
     Loan,
     ScrapRequest,
     Stocktake,
@@ -52,7 +51,6 @@ class CategoryViewSet(SchoolScopedReadOnlyViewSet):
     """The asset classification shared by every school (GB/T 14885 top levels and the usual
     school sub-categories), with the depreciation life of each."""
 
-    queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
     filterset_fields = ["parent"]
 
@@ -81,14 +79,13 @@ class AssetViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     each holding: move (调拨), split (拆分), lend (借出), report damage (报损), repair (送修/修复),
     mark lost (丢失) and ask to scrap (申请报废)."""
 
-    queryset = Asset.objects.all()
     serializer_class = s.AssetSerializer
     filterset_class = AssetFilterSet
     select_related = ("category", "room", "custodian")
     action_rules = {
-        "events": (VIEW, Asset), "move": (CHANGE, Asset), "split": (CHANGE, Asset), "lend": (ADD, Loan),
-        "report_damage": (CHANGE, Asset), "repair": (CHANGE, Asset), "repaired": (CHANGE, Asset),
-        "lost": (CHANGE, Asset), "scrap": (ADD, ScrapRequest),
+        "events": VIEW, "move": CHANGE, "split": CHANGE, "lend": (ADD, Loan),
+        "report_damage": CHANGE, "repair": CHANGE, "repaired": CHANGE,
+        "lost": CHANGE, "scrap": (ADD, ScrapRequest),
     }
 
     def _done(self, asset, code=status.HTTP_200_OK):
@@ -189,11 +186,10 @@ class LoanViewSet(ReadOnlyViewSet):
     """Loans of the active school's assets (借用); a loan is made with the asset's `lend` action
     and ended with `return`."""
 
-    queryset = Loan.objects.all()
     serializer_class = s.LoanSerializer
     filterset_class = LoanFilterSet
     select_related = ("asset", "borrower")
-    action_rules = {"return_": (CHANGE, Loan)}
+    action_rules = {"return_": CHANGE}
 
     @extend_schema(summary="归还", request=s.ReturnSerializer, responses=s.LoanSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -210,20 +206,16 @@ class CompensationViewSet(ReadOnlyViewSet):
     """Damage compensations (谁损坏谁赔偿), opened by the asset's `report-damage` action and
     settled (paid or waived, with the reason) with `settle`."""
 
-    queryset = Compensation.objects.all()
     serializer_class = s.CompensationSerializer
     filterset_class = CompensationFilterSet
     select_related = ("asset",)
-    action_rules = {"settle": (CHANGE, Compensation)}
+    action_rules = {"settle": CHANGE}
 
     @extend_schema(summary="办结赔偿", description="`paid=true` 已赔偿；`paid=false` 免赔，须写明理由。",
                    request=s.SettleSerializer, responses=s.CompensationSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
-        compensation = self.get_object()
-        data = self.input(s.SettleSerializer)
-        services.settle_compensation(compensation, by=self.by(), paid=data["paid"], note=data["note"])
-        return self.fresh(compensation)
+        return self.step(services.settle_compensation, s.SettleSerializer)
 
 
 @extend_schema_view(list=extend_schema(summary="报废申请"), retrieve=extend_schema(summary="报废申请详情"))
@@ -231,11 +223,10 @@ class ScrapRequestViewSet(ReadOnlyViewSet):
     """Scrap requests (报废报损), made with the asset's `scrap` action, approved through
     /api/v1/approvals/{id}/sign/ by the amount rules, then disposed of with `dispose`."""
 
-    queryset = ScrapRequest.objects.all()
     serializer_class = s.ScrapRequestSerializer
     filterset_class = ScrapRequestFilterSet
     select_related = ("asset",)
-    action_rules = {"dispose": (CHANGE, ScrapRequest)}
+    action_rules = {"dispose": CHANGE}
 
     @staticmethod
     def annotated(queryset):
@@ -294,10 +285,9 @@ class StocktakeViewSet(AssetsViewSetMixin, NoDeleteViewSet):
     `count`), have each room signed, see the `progress`, and `close` it: the discrepancies go
     to approval before they change the register."""
 
-    queryset = Stocktake.objects.all()
     serializer_class = s.StocktakeSerializer
     select_related = ("opened_by",)
-    action_rules = {"progress": (VIEW, Stocktake), "close": (CHANGE, Stocktake), "cancel": (CHANGE, Stocktake),
+    action_rules = {"progress": VIEW, "close": CHANGE, "cancel": CHANGE,
                     "scan": (CHANGE, StocktakeLine)}
 
     @extend_schema(summary="盘点进度", description="每个房间：物品行数、已盘行数、是否已签字。",
@@ -323,10 +313,7 @@ class StocktakeViewSet(AssetsViewSetMixin, NoDeleteViewSet):
                    responses=s.StocktakeSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        stocktake = self.get_object()
-        self.input(ActionInput)
-        services.cancel_stocktake(stocktake, by=self.by())
-        return self.fresh(stocktake)
+        return self.step(services.cancel_stocktake)
 
     @extend_schema(summary="扫码盘点", description="扫描资产标签（编号或标签网址），该资产记为相符（按账面数量）。",
                    request=s.ScanSerializer, responses=s.StocktakeLineSerializer)
@@ -349,20 +336,16 @@ class StocktakeRoomViewSet(ReadOnlyViewSet):
     """The rooms of the stocktakes; each is signed (`sign`) by its responsible person (班主任) or
     the director once every line is counted. A teacher sees his own rooms only."""
 
-    queryset = StocktakeRoom.objects.all()
     serializer_class = s.StocktakeRoomSerializer
     filterset_class = StocktakeRoomFilterSet
     select_related = ("room__building", "signed_by")
-    action_rules = {"sign": (CHANGE, StocktakeRoom), "surplus": (ADD, StocktakeLine)}
+    action_rules = {"sign": CHANGE, "surplus": (ADD, StocktakeLine)}
 
     @extend_schema(summary="签字确认", description="房间负责人（班主任）或总务主任确认该房间的盘点结果；"
                    "须全部物品已盘。", request=None, responses=s.StocktakeRoomSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        room = self.get_object()
-        self.input(ActionInput)
-        services.sign_room(room, by=self.by())
-        return self.fresh(room)
+        return self.step(services.sign_room)
 
     @extend_schema(summary="登记盘盈", description="房间里有、账上没有的物品（如多出的椅子），记为盘盈。",
                    request=s.SurplusSerializer, responses={201: s.StocktakeLineSerializer})
@@ -384,16 +367,12 @@ class StocktakeLineViewSet(ReadOnlyViewSet):
     """The lines of the stocktakes (账面 against 实盘), counted with `count`. A teacher sees and
     counts his own rooms' lines only."""
 
-    queryset = StocktakeLine.objects.all()
     serializer_class = s.StocktakeLineSerializer
     filterset_class = StocktakeLineFilterSet
     select_related = ("asset", "stocktake_room")
-    action_rules = {"count": (CHANGE, StocktakeLine)}
+    action_rules = {"count": CHANGE}
 
     @extend_schema(summary="录入实盘数量", request=s.CountSerializer, responses=s.StocktakeLineSerializer)
     @action(detail=True, methods=["post"])
     def count(self, request, pk=None):
-        line = self.get_object()
-        data = self.input(s.CountSerializer)
-        services.count_line(line, by=self.by(), counted=data["counted"], damaged=data["damaged"], note=data["note"])
-        return self.fresh(line)
+        return self.step(services.count_line, s.CountSerializer)

@@ -10,8 +10,6 @@ from houqin.core.models import Person
 from ..choices import CHECKLISTS
 from ..models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
 
-HOUSEKEEPING = ["school", "updated_at"]
-
 
 class CanteenWorkerSerializer(SchoolOwnedSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
@@ -19,7 +17,6 @@ class CanteenWorkerSerializer(SchoolOwnedSerializer):
     class Meta:
         model = CanteenWorker
         fields = ["id", "school", "person", "name", "post", "active", "updated_at"]
-        read_only_fields = HOUSEKEEPING
 
 
 class MorningCheckSerializer(SchoolOwnedSerializer):
@@ -30,7 +27,7 @@ class MorningCheckSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "worker", "name", "date", "temperature", "fever", "diarrhea", "hand_wound",
                   "throat", "hygiene_ok", "sent_off", "note", "passed", "off_duty", "reasons", "checked_by",
                   "checked_at", "updated_at"]
-        read_only_fields = [*HOUSEKEEPING, "passed", "off_duty", "reasons", "checked_by", "checked_at"]
+        read_only_fields = ["passed", "off_duty", "reasons", "checked_by", "checked_at"]
 
 
 class TeamRowInput(ActionInput):
@@ -56,7 +53,6 @@ class MealSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Meal
         fields = ["id", "school", "date", "kind", "dishes", "unsampled", "updated_at"]
-        read_only_fields = HOUSEKEEPING
 
     def get_unsampled(self, meal) -> list[str]:
         return meal.unsampled()
@@ -67,7 +63,7 @@ class SampleRecordSerializer(SchoolOwnedSerializer):
         model = SampleRecord
         fields = ["id", "school", "meal", "dish", "weight_grams", "sampled_at", "container", "cabinet",
                   "cabinet_temperature", "sampled_by", "disposed_at", "disposed_by", "updated_at"]
-        read_only_fields = [*HOUSEKEEPING, "disposed_at", "disposed_by"]
+        read_only_fields = ["disposed_at", "disposed_by"]
 
 
 class DisposeInput(ActionInput):
@@ -79,7 +75,7 @@ class DisinfectionSerializer(SchoolOwnedSerializer):
         model = Disinfection
         fields = ["id", "school", "date", "meal", "method", "temperature", "seconds", "chlorine", "items",
                   "done_by", "done_at", "passed", "shortfall", "updated_at"]
-        read_only_fields = [*HOUSEKEEPING, "passed", "shortfall"]
+        read_only_fields = ["passed", "shortfall"]
 
 
 class KitchenCheckSerializer(SchoolOwnedSerializer):
@@ -91,7 +87,7 @@ class KitchenCheckSerializer(SchoolOwnedSerializer):
         model = KitchenCheck
         fields = ["id", "school", "date", "kind", "checklist", "failed_items", "fridge_temperature",
                   "freezer_temperature", "note", "checked_by", "checked_at", "passed", "updated_at"]
-        read_only_fields = [*HOUSEKEEPING, "passed"]
+        read_only_fields = ["passed"]
 
     def get_checklist(self, check) -> list[str]:
         return CHECKLISTS.get(check.kind, [])
@@ -104,7 +100,7 @@ class AccompaniedMealSerializer(SchoolOwnedSerializer):
         model = AccompaniedMeal
         fields = ["id", "school", "date", "meal", "companion_kind", "person", "companion_name", "companion",
                   "rating", "comments", "response", "responded_by", "responded_at", "updated_at"]
-        read_only_fields = [*HOUSEKEEPING, "response", "responded_by", "responded_at"]
+        read_only_fields = ["response", "responded_by", "responded_at"]
         extra_kwargs = {"date": {"required": True}, "meal": {"required": True}}  # a PUT names its meal
 
 

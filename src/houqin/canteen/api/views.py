@@ -11,29 +11,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin
+from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin, ServiceWriteMixin
 
 from .. import board, filtersets, services
-from ..models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
+from ..models import MorningCheck
 from . import serializers as s
-
-
-class ServiceCreateMixin:
-    """Creates (and updates) through `service(obj, by=)`, the school from the active one."""
-
-    service = None
-
-    def perform_create(self, serializer):
-        obj = serializer.Meta.model(school=self.school, **serializer.validated_data)
-        with transaction.atomic():
-            serializer.instance = type(self).service(obj, by=self.request.user)
-
-    def perform_update(self, serializer):
-        obj = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(obj, name, value)
-        with transaction.atomic():
-            type(self).service(obj, by=self.request.user)
 
 
 class RecordViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -42,7 +24,6 @@ class RecordViewSet(SchoolScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
 
 @extend_schema_view(list=extend_schema(summary="食堂从业人员"), retrieve=extend_schema(summary="从业人员详情"))
 class CanteenWorkerViewSet(NoDeleteViewSet):
-    queryset = CanteenWorker.objects.all()
     serializer_class = s.CanteenWorkerSerializer
     select_related = ("person",)
 
@@ -51,13 +32,12 @@ class CanteenWorkerViewSet(NoDeleteViewSet):
                     create=extend_schema(summary="登记一人晨检",
                                          description="不合格（发热、腹泻、手部伤口、咽部炎症、个人卫生）即离岗；"
                                                      "健康证过期或未登记的人员不能通过晨检（400，写明证件）。"))
-class MorningCheckViewSet(ServiceCreateMixin, RecordViewSet):
-    queryset = MorningCheck.objects.all()
+class MorningCheckViewSet(ServiceWriteMixin, RecordViewSet):
     serializer_class = s.MorningCheckSerializer
     filterset_class = filtersets.MorningCheckFilterSet
     select_related = ("worker__person", "checked_by")
-    service = services.record_check
-    action_rules = {"team": ("add", MorningCheck)}
+    create_service = services.record_check
+    action_rules = {"team": "add"}
 
     @extend_schema(summary="登记全组晨检", description="一次登记多人，全部成功或全部不写（第一个被拒的人员写明原因）。",
                    request=s.TeamInput, responses={201: s.MorningCheckSerializer(many=True)})
@@ -75,11 +55,10 @@ class MorningCheckViewSet(ServiceCreateMixin, RecordViewSet):
 
 @extend_schema_view(list=extend_schema(summary="餐次（应留样的菜品）"), retrieve=extend_schema(summary="餐次详情"))
 class MealViewSet(NoDeleteViewSet):
-    queryset = Meal.objects.all()
     serializer_class = s.MealSerializer
     filterset_class = filtersets.MealFilterSet
     prefetch_related = ("samples",)
-    action_rules = {"board": ("board", Meal)}
+    action_rules = {"board": "board"}
 
     @extend_schema(summary="食品安全日管控", parameters=[
         OpenApiParameter("date", str, description="起始日期 YYYY-MM-DD，默认今天"),
@@ -97,13 +76,12 @@ class MealViewSet(NoDeleteViewSet):
 @extend_schema_view(list=extend_schema(summary="留样记录"), retrieve=extend_schema(summary="留样记录详情"),
                     create=extend_schema(summary="留样", description="每样不少于学校设定的克数（默认125克），"
                                                                   "留样柜 0–8℃；每餐每道菜一份。"))
-class SampleRecordViewSet(ServiceCreateMixin, RecordViewSet):
-    queryset = SampleRecord.objects.all()
+class SampleRecordViewSet(ServiceWriteMixin, RecordViewSet):
     serializer_class = s.SampleRecordSerializer
     filterset_class = filtersets.SampleRecordFilterSet
     select_related = ("meal",)
-    service = services.record_sample
-    action_rules = {"dispose": ("dispose", SampleRecord)}
+    create_service = services.record_sample
+    action_rules = {"dispose": "dispose"}
 
     @extend_schema(summary="登记留样处置", description="保存未满学校设定的小时数（默认48小时）时拒绝（400）。",
                    request=s.DisposeInput, responses=s.SampleRecordSerializer)
@@ -117,29 +95,26 @@ class SampleRecordViewSet(ServiceCreateMixin, RecordViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="餐具消毒记录"), retrieve=extend_schema(summary="消毒记录详情"))
-class DisinfectionViewSet(ServiceCreateMixin, RecordViewSet):
-    queryset = Disinfection.objects.all()
+class DisinfectionViewSet(ServiceWriteMixin, RecordViewSet):
     serializer_class = s.DisinfectionSerializer
     filterset_class = filtersets.DisinfectionFilterSet
-    service = services.record_disinfection
+    create_service = services.record_disinfection
 
 
 @extend_schema_view(list=extend_schema(summary="厨房日检"), retrieve=extend_schema(summary="厨房日检详情"))
-class KitchenCheckViewSet(ServiceCreateMixin, RecordViewSet):
-    queryset = KitchenCheck.objects.all()
+class KitchenCheckViewSet(ServiceWriteMixin, RecordViewSet):
     serializer_class = s.KitchenCheckSerializer
     filterset_class = filtersets.KitchenCheckFilterSet
-    service = services.record_kitchen_check
+    create_service = services.record_kitchen_check
 
 
 @extend_schema_view(list=extend_schema(summary="陪餐记录"), retrieve=extend_schema(summary="陪餐记录详情"))
-class AccompaniedMealViewSet(ServiceCreateMixin, NoDeleteViewSet):
-    queryset = AccompaniedMeal.objects.all()
+class AccompaniedMealViewSet(ServiceWriteMixin, NoDeleteViewSet):
     serializer_class = s.AccompaniedMealSerializer
     filterset_class = filtersets.AccompaniedMealFilterSet
     select_related = ("person",)
-    service = services.record_accompanied
-    action_rules = {"respond": ("respond", AccompaniedMeal)}
+    create_service = update_service = services.record_accompanied
+    action_rules = {"respond": "respond"}
 
     @extend_schema(summary="记录陪餐意见的处理反馈", request=s.RespondInput, responses=s.AccompaniedMealSerializer)
     @action(detail=True, methods=["post"])

@@ -1,6 +1,7 @@
 """API base classes: the same tenant scope and role rules as the pages, and the shapes every
 app's API takes (viewsets that never delete, action bodies checked by ActionInput)."""
 
+from django.db import transaction
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -15,11 +16,19 @@ class SchoolScopedViewSetMixin:
     """Activates the school (X-School header, else the user's first school) once DRF has
     authenticated the user, and narrows every queryset to it. Another school's id is a 404.
     Custom actions declare their rule in `action_rules` (see RolePermission), read their
-    body with `input()` and answer with `fresh()`."""
+    body with `input()` and answer with `fresh()`. The model is the serializer's."""
 
     select_related = ()
     prefetch_related = ()
     action_rules = {}
+
+    def __init_subclass__(cls, **kwargs):
+        """A viewset names its model once, as its serializer's: the queryset (all rows, which
+        get_queryset narrows) follows from it unless the class declares one."""
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls.__dict__.get("serializer_class"), "Meta", None)
+        if "queryset" not in cls.__dict__ and getattr(meta, "model", None) is not None:
+            cls.queryset = meta.model.objects.all()
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
@@ -52,6 +61,21 @@ class SchoolScopedViewSetMixin:
     def fresh(self, obj, code=status.HTTP_200_OK):
         """The row as it reads after an action, through the viewset's queryset and serializer."""
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
+
+    body_first = False  # steps read their body before looking the row up (a bad body: 400 whatever the id)
+
+    def step(self, service, body=None):
+        """The usual step: the row, the body checked by `body` (an ActionInput; the empty one by
+        default), `service(row, by=the user, **body)`, and the row as it now reads."""
+        body = body or ActionInput
+        if self.body_first:
+            data = self.input(body)
+            obj = self.get_object()
+        else:
+            obj = self.get_object()
+            data = self.input(body)
+        service(obj, by=self.request.user, **data)
+        return self.fresh(obj)
 
     def input(self, serializer_class):
         """The action's body, validated by its input serializer (an ActionInput)."""
@@ -92,6 +116,35 @@ class ReadBackMixin:
     def read_back(self, serializer):
         row = self.get_queryset().filter(pk=serializer.instance.pk).first()
         return serializer.data if row is None else self.get_serializer(row).data
+
+
+class ServiceWriteMixin:
+    """Creates through the app's `create_service(obj, by=, **extra)` (and updates through
+    `update_service(obj, by=)` when one is declared, else as the serializer saves): the row is
+    built from the body with the active school, the service checks, numbers and saves it, in one
+    transaction. `service_fields` are body fields the service takes apart from the row (as
+    keywords), such as an identity number it reduces before saving."""
+
+    create_service = None
+    update_service = None
+    service_fields = ()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        extra = {name: data.pop(name) for name in self.service_fields if name in data}
+        obj = serializer.Meta.model(school=self.school, **data)
+        with transaction.atomic():
+            type(self).create_service(obj, by=self.request.user, **extra)
+        serializer.instance = obj
+
+    def perform_update(self, serializer):
+        if self.update_service is None:
+            return super().perform_update(serializer)
+        obj = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(obj, name, value)
+        with transaction.atomic():
+            type(self).update_service(obj, by=self.request.user)
 
 
 class SchoolScopedViewSet(SchoolScopedViewSetMixin, ReadBackMixin, viewsets.ModelViewSet):

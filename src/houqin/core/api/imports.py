@@ -1,13 +1,13 @@
 """The import endpoint of any model with an Importer: POST a file to check it (and, with
 `commit`, import it: every row or none), GET `template/` for the .xlsx to fill in. The caller
-waits for the answer; the pages run the same import in the background."""
+waits for the answer; the pages run the same import in the background. The body is read by
+the API's parsers (settings), as everywhere: a JSON or form body has no file and is refused."""
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from .. import importer
@@ -29,7 +29,6 @@ class ImportViewSet(SchoolScopedViewSetMixin, viewsets.GenericViewSet):
     """Declare `importer_class`; the role must be allowed to add its model."""
 
     importer_class = None
-    parser_classes = [MultiPartParser, JSONParser]  # JSON can only be refused, with the reason
     serializer_class = ImportUploadSerializer
     pagination_class = None
 

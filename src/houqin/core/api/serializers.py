@@ -28,6 +28,7 @@ from ..models import (
     SignOff,
     Term,
 )
+from ..rules import sees_staff_contacts
 from .base import ActionInput, SchoolScopedSerializer
 
 # --- Authentication ----------------------------------------------------------
@@ -84,6 +85,16 @@ class SchoolOwnedSerializer(SchoolScopedSerializer):
     """The base of every writable school-owned serializer: `school` is read-only (set from the
     active school) and the model's unique and check constraints are validated up front."""
 
+    # Read-only here, so a Meta names only its own read-only fields (the docstring above is the
+    # schema's description of every serializer without one of its own).
+    HOUSEKEEPING = ("school", "created_at", "updated_at")
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.HOUSEKEEPING:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
@@ -118,14 +129,12 @@ class CampusSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Campus
         fields = ["id", "school", "name", "address", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class TermSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Term
         fields = ["id", "school", "name", "starts_on", "ends_on", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -142,7 +151,6 @@ class BuildingSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Building
         fields = ["id", "school", "campus", "campus_name", "name", "floors", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class RoomSerializer(SchoolOwnedSerializer):
@@ -154,7 +162,6 @@ class RoomSerializer(SchoolOwnedSerializer):
         model = Room
         fields = ["id", "school", "building", "building_name", "name", "number", "floor", "kind",
                   "responsible", "responsible_name", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class SchoolClassSerializer(SchoolOwnedSerializer):
@@ -166,7 +173,6 @@ class SchoolClassSerializer(SchoolOwnedSerializer):
         model = SchoolClass
         fields = ["id", "school", "name", "grade", "number", "head_teacher", "head_teacher_name", "room",
                   "pupils", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class PersonSerializer(SchoolOwnedSerializer):
@@ -174,12 +180,10 @@ class PersonSerializer(SchoolOwnedSerializer):
         model = Person
         fields = ["id", "school", "name", "gender", "phone", "position", "employment", "user", "active",
                   "updated_at"]
-        read_only_fields = ["school", "user", "updated_at"]
+        read_only_fields = ["user"]
 
     def to_representation(self, instance):
         """The phone number only for who may read it (rules.sees_staff_contacts); else empty."""
-        from ..rules import sees_staff_contacts
-
         data = super().to_representation(instance)
         request = self.context.get("request")
         if request is not None and not sees_staff_contacts(getattr(request, "roles", ()), request.school):
@@ -199,7 +203,6 @@ class CertificateSerializer(SchoolOwnedSerializer):
         model = Certificate
         fields = ["id", "school", "person", "person_name", "kind", "number", "issuer", "issued_on",
                   "expires_on", "days_left", "state", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def get_days_left(self, obj) -> int | None:
         return obj.days_left(self.context.setdefault("today", timezone.localdate()))

@@ -15,16 +15,8 @@ from ..choices import ApprovalStatus
 from ..importers import PersonImporter
 from ..models import (
     ApprovalRequest,
-    Building,
-    Campus,
-    Certificate,
     Notification,
-    Person,
-    Room,
-    School,
-    SchoolClass,
     SignOff,
-    Term,
 )
 from ..rules import VIEW, can
 from ..tenancy import schools_for
@@ -64,7 +56,6 @@ class SchoolViewSet(SchoolScopedReadOnlyViewSet):
     """The active school (chosen with the `X-School: <code>` header, else the user's first
     school). `mine` lists every school the user may work in."""
 
-    queryset = School.objects.all()
     serializer_class = s.SchoolSerializer
     select_related = ("district",)
 
@@ -83,7 +74,6 @@ class SchoolViewSet(SchoolScopedReadOnlyViewSet):
 class CampusViewSet(SchoolScopedViewSet):
     """Campuses (校区) of the active school."""
 
-    queryset = Campus.objects.all()
     serializer_class = s.CampusSerializer
     filterset_class = filtersets.CampusFilterSet
 
@@ -91,7 +81,6 @@ class CampusViewSet(SchoolScopedViewSet):
 class TermViewSet(SchoolScopedViewSet):
     """Terms (学期) of the active school: the calendar reports and schedules follow."""
 
-    queryset = Term.objects.all()
     serializer_class = s.TermSerializer
     filterset_class = filtersets.TermFilterSet
 
@@ -99,7 +88,6 @@ class TermViewSet(SchoolScopedViewSet):
 class BuildingViewSet(SchoolScopedViewSet):
     """Buildings (楼栋) of the active school."""
 
-    queryset = Building.objects.all()
     serializer_class = s.BuildingSerializer
     filterset_class = filtersets.BuildingFilterSet
     select_related = ("campus",)
@@ -108,7 +96,6 @@ class BuildingViewSet(SchoolScopedViewSet):
 class RoomViewSet(SchoolScopedViewSet):
     """Rooms (房间) of the active school, with the person responsible."""
 
-    queryset = Room.objects.all()
     serializer_class = s.RoomSerializer
     filterset_class = filtersets.RoomFilterSet
     select_related = ("building",)
@@ -118,7 +105,6 @@ class RoomViewSet(SchoolScopedViewSet):
 class SchoolClassViewSet(SchoolScopedViewSet):
     """Classes of pupils (班级) of the active school, with head teacher and classroom."""
 
-    queryset = SchoolClass.objects.all()
     serializer_class = s.SchoolClassSerializer
     filterset_class = filtersets.SchoolClassFilterSet
     select_related = ("head_teacher",)
@@ -127,7 +113,6 @@ class SchoolClassViewSet(SchoolScopedViewSet):
 class PersonViewSet(SchoolScopedViewSet):
     """The staff register (教职工) of the active school, contract workers included."""
 
-    queryset = Person.objects.all()
     serializer_class = s.PersonSerializer
     filterset_class = filtersets.PersonFilterSet
 
@@ -136,7 +121,6 @@ class CertificateViewSet(SchoolScopedViewSet):
     """Certificates (健康证、培训合格证、特种作业证…) of the active school's staff;
     `expiring=true` lists those expired or expiring within 30 days."""
 
-    queryset = Certificate.objects.all()
     serializer_class = s.CertificateSerializer
     filterset_class = filtersets.CertificateFilterSet
     select_related = ("person",)
@@ -167,7 +151,6 @@ class ApprovalViewSet(SchoolScopedReadOnlyViewSet):
     now in any of his schools (a district officer: the schools of his district), and `sign`
     records his signature. Who may sign is the approval policy's business, not the role table."""
 
-    queryset = ApprovalRequest.objects.all()
     serializer_class = s.ApprovalSerializer
     filterset_class = ApprovalFilterSet
     select_related = ("school", "requested_by", "content_type")
@@ -235,7 +218,6 @@ class NotificationViewSet(SchoolScopedReadOnlyViewSet):
     """The request user's own notifications, from any of his schools. `read` marks the given
     ids (or all) read; `unread_count` is the number for the bell."""
 
-    queryset = Notification.objects.all()
     serializer_class = s.NotificationSerializer
     filterset_class = NotificationFilterSet
     permission_classes = [IsAuthenticated]

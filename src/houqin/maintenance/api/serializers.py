@@ -48,10 +48,10 @@ class WorkOrderSerializer(SchoolOwnedSerializer):
                   "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost", "invoice_number",
                   "parts_cost", "verified_at", "verified_by", "auto_verified", "rating", "rating_comment",
                   "reopen_count", "cancel_reason", "task", "updated_at"]
-        read_only_fields = ["school", "number", "status", "reporter", "reported_at", "worker", "contractor",
-                            "assigned_at", "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost",
-                            "invoice_number", "parts_cost", "verified_at", "verified_by", "auto_verified",
-                            "rating", "rating_comment", "reopen_count", "cancel_reason", "task", "updated_at"]
+        read_only_fields = ["number", "status", "reporter", "reported_at", "worker", "contractor", "assigned_at",
+                            "started_at", "done_at", "work_done", "labour_hours", "outsourced_cost", "invoice_number",
+                            "parts_cost", "verified_at", "verified_by", "auto_verified", "rating", "rating_comment",
+                            "reopen_count", "cancel_reason", "task"]
 
     def get_overdue(self, obj) -> bool:
         return obj.overdue()
@@ -138,7 +138,6 @@ class PreventivePlanSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "name", "recurrence", "weekday", "day_of_month", "summer_month", "target_kind",
                   "rooms", "asset_category", "equipment", "checklist", "assignee", "on_holidays", "in_vacations",
                   "active", "starts_on", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -226,7 +225,6 @@ class SpecialEquipmentSerializer(SchoolOwnedSerializer):
                   "contractor", "contractor_phone", "maintenance_interval_days", "last_maintained_on",
                   "maintenance_due_on", "maintenance_overdue", "inspection_due_on", "operators", "active",
                   "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def get_maintenance_overdue(self, obj) -> bool:
         return obj.maintenance_overdue()

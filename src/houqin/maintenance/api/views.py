@@ -15,6 +15,7 @@ from houqin.core.api.base import (
     NoDeleteViewSet,
     SchoolScopedReadOnlyViewSet,
     SchoolScopedViewSet,
+    ServiceWriteMixin,
 )
 from houqin.core.rules import ADD, CHANGE, VIEW
 from houqin.core.tenancy import scope
@@ -28,10 +29,6 @@ from ..filtersets import (
 )
 from ..models import (
     MaintenanceRecord,
-    PreventivePlan,
-    PreventiveTask,
-    SpecialEquipment,
-    WorkOrder,
     WorkOrderEvent,
     WorkOrderPart,
 )
@@ -46,24 +43,20 @@ from . import serializers as s
     update=extend_schema(summary="修改报修单（总务主任）"),
     partial_update=extend_schema(summary="修改报修单（部分）"),
 )
-class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class WorkOrderViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """Work orders (报修单) and their steps: assign (派单), start, parts (领料), finish (完工),
     verify (报修人验收签字), reopen (返修), cancel (取消)."""
 
-    queryset = WorkOrder.objects.all()
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
     select_related = ("room", "worker", "reporter", "school__maintenancesettings")
+    create_service = services.report
+    body_first = True
     action_rules = {
-        "assign": ("dispatch", WorkOrder), "start": ("work", WorkOrder), "finish": ("work", WorkOrder),
-        "verify": ("verify", WorkOrder), "reopen": ("reopen", WorkOrder), "cancel": ("cancel", WorkOrder),
-        "events": (VIEW, WorkOrder), "parts": (ADD, WorkOrderPart),
+        "assign": "dispatch", "start": "work", "finish": "work",
+        "verify": "verify", "reopen": "reopen", "cancel": "cancel",
+        "events": VIEW, "parts": (ADD, WorkOrderPart),
     }
-
-    def perform_create(self, serializer):
-        order = WorkOrder(school=self.school, **serializer.validated_data)
-        services.report(order, by=self.request.user)
-        serializer.instance = order
 
     @extend_schema(summary="派单", request=s.AssignSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -77,10 +70,7 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     @extend_schema(summary="开始维修", request=ActionInput, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        self.input(ActionInput)
-        order = self.get_object()
-        services.start(order, by=request.user)
-        return self.fresh(order)
+        return self.step(services.start)
 
     @extend_schema(summary="领用材料", description="从库房出库（按移动加权平均计价），记入本单材料费。",
                    request=s.PartInputSerializer, responses={201: s.WorkOrderPartSerializer(many=True)})
@@ -96,35 +86,23 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     @extend_schema(summary="完工", request=s.FinishSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
-        data = self.input(s.FinishSerializer)
-        order = self.get_object()
-        services.finish(order, by=request.user, **data)
-        return self.fresh(order)
+        return self.step(services.finish, s.FinishSerializer)
 
     @extend_schema(summary="验收签字", description="报修人（或总务主任）验收；报修人可评分（1–5）。",
                    request=s.VerifySerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        data = self.input(s.VerifySerializer)
-        order = self.get_object()
-        services.verify(order, by=request.user, **data)
-        return self.fresh(order)
+        return self.step(services.verify, s.VerifySerializer)
 
     @extend_schema(summary="返修", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        reason = self.input(s.ReasonSerializer)["reason"]
-        order = self.get_object()
-        services.reopen(order, by=request.user, reason=reason)
-        return self.fresh(order)
+        return self.step(services.reopen, s.ReasonSerializer)
 
     @extend_schema(summary="取消", request=s.ReasonSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        reason = self.input(s.ReasonSerializer)["reason"]
-        order = self.get_object()
-        services.cancel(order, by=request.user, reason=reason)
-        return self.fresh(order)
+        return self.step(services.cancel, s.ReasonSerializer)
 
     @extend_schema(summary="办理记录", responses=s.WorkOrderEventSerializer(many=True), filters=False)
     @action(detail=True)
@@ -139,12 +117,11 @@ class WorkOrderViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
 class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Preventive plans: recurrence, target and checklist; `houqin tick` makes their tasks."""
 
-    queryset = PreventivePlan.objects.all()
     serializer_class = s.PreventivePlanSerializer
     filterset_class = PreventivePlanFilterSet
     select_related = ("school",)
     prefetch_related = ("rooms",)
-    action_rules = {"install_seeds": (ADD, PreventivePlan)}
+    action_rules = {"install_seeds": ADD}
 
     @extend_schema(summary="载入常用检查计划", request=ActionInput,
                    responses={201: s.PreventivePlanSerializer(many=True)})
@@ -160,11 +137,11 @@ class PreventivePlanViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
 class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
     """The checks due (made by `houqin tick`); `complete` records the results."""
 
-    queryset = PreventiveTask.objects.all()
     serializer_class = s.PreventiveTaskSerializer
     filterset_class = PreventiveTaskFilterSet
     select_related = ("plan",)
-    action_rules = {"complete": (CHANGE, PreventiveTask)}
+    body_first = True
+    action_rules = {"complete": CHANGE}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "with_targets": self.action != "list"}
@@ -181,17 +158,13 @@ class PreventiveTaskViewSet(SchoolScopedReadOnlyViewSet):
                    request=s.CompleteSerializer, responses=s.PreventiveTaskSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        data = self.input(s.CompleteSerializer)
-        task = self.get_object()
-        services.complete_task(task, by=request.user, results=data["results"])
-        return self.fresh(task)
+        return self.step(services.complete_task, s.CompleteSerializer)
 
 
 @extend_schema_view(list=extend_schema(summary="特种设备"), retrieve=extend_schema(summary="特种设备详情"))
 class SpecialEquipmentViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
     """Special equipment (特种设备) and its maintenance / inspection records."""
 
-    queryset = SpecialEquipment.objects.all()
     serializer_class = s.SpecialEquipmentSerializer
     filterset_class = SpecialEquipmentFilterSet
     prefetch_related = ("operators",)

@@ -12,21 +12,8 @@ from houqin.core.choices import Decision
 from houqin.core.money import MONEY, capital_amount
 from houqin.stock.choices import ItemCategory
 
-from .. import services
+from .. import models, services
 from ..choices import AcceptanceStatus, RequestStatus
-from ..models import (
-    Acceptance,
-    AcceptanceLine,
-    Designation,
-    Licence,
-    PurchaseOrder,
-    PurchaseRequest,
-    Quote,
-    Rating,
-    RequestLine,
-    Supplier,
-    Voucher,
-)
 
 QTY = {"max_digits": 12, "decimal_places": 2}
 
@@ -37,10 +24,9 @@ class SupplierSerializer(SchoolOwnedSerializer):
     rating = serializers.DecimalField(label="平均评分", max_digits=4, decimal_places=2, read_only=True, allow_null=True)
 
     class Meta:
-        model = Supplier
+        model = models.Supplier
         fields = ["id", "school", "name", "credit_code", "contact", "phone", "address", "categories", "admission",
                   "food", "notes", "rating", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
     def validate_credit_code(self, value):
         value = value.strip().upper()
@@ -51,21 +37,19 @@ class SupplierSerializer(SchoolOwnedSerializer):
 
 class LicenceSerializer(SchoolOwnedSerializer):
     class Meta:
-        model = Licence
+        model = models.Licence
         fields = ["id", "school", "supplier", "kind", "number", "expires_on", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class DesignationSerializer(SchoolOwnedSerializer):
     class Meta:
-        model = Designation
+        model = models.Designation
         fields = ["id", "school", "category", "supplier", "since", "updated_at"]
-        read_only_fields = ["school", "updated_at"]
 
 
 class RatingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Rating
+        model = models.Rating
         fields = ["id", "school", "supplier", "order", "score", "comment", "by", "created_at"]
         read_only_fields = fields
 
@@ -75,14 +59,14 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class RequestLineSerializer(SchoolScopedSerializer):
     class Meta:
-        model = RequestLine
+        model = models.RequestLine
         fields = ["id", "item", "description", "quantity", "unit", "unit_price", "is_asset", "asset_category", "room"]
         read_only_fields = ["id"]
 
 
 class QuoteSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Quote
+        model = models.Quote
         fields = ["id", "supplier", "amount", "note", "created_at"]
         read_only_fields = fields
 
@@ -95,12 +79,12 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
     quotes = QuoteSerializer(many=True, read_only=True)
 
     class Meta:
-        model = PurchaseRequest
+        model = models.PurchaseRequest
         fields = ["id", "school", "number", "title", "reason", "budget_line", "requested_by", "status", "amount",
                   "lines", "quotes", "chosen_quote", "choice_reason", "off_designation_reason", "created_at",
                   "submitted_at", "updated_at"]
-        read_only_fields = ["school", "number", "requested_by", "status", "amount", "chosen_quote", "choice_reason",
-                            "created_at", "submitted_at", "updated_at"]
+        read_only_fields = ["number", "requested_by", "status", "amount", "chosen_quote", "choice_reason", "created_at",
+                            "submitted_at"]
 
     def validate_lines(self, value):
         if not value:
@@ -132,7 +116,7 @@ class PurchaseRequestSerializer(SchoolOwnedSerializer):
 
 class QuoteInput(ActionInput, serializers.ModelSerializer):
     class Meta:
-        model = Quote
+        model = models.Quote
         fields = ["supplier", "amount", "note"]
 
 
@@ -152,14 +136,15 @@ class PurchaseOrderSerializer(SchoolOwnedSerializer):
     """Placing an order runs services.place_order (licence, admission, food, chosen quote);
     afterwards only the delivery date and notes change."""
 
-    supplier = serializers.PrimaryKeyRelatedField(label="供应商", queryset=Supplier.objects.all(), required=False,
-                                                  allow_null=True, help_text="有选定报价时自动取该报价的供应商")
+    supplier = serializers.PrimaryKeyRelatedField(label="供应商", queryset=models.Supplier.objects.all(),
+                                                  required=False, allow_null=True,
+                                                  help_text="有选定报价时自动取该报价的供应商")
 
     class Meta:
-        model = PurchaseOrder
+        model = models.PurchaseOrder
         fields = ["id", "school", "number", "request", "supplier", "buyer", "amount", "status", "ordered_on",
                   "deliver_by", "notes", "updated_at"]
-        read_only_fields = ["school", "number", "buyer", "amount", "status", "ordered_on", "updated_at"]
+        read_only_fields = ["number", "buyer", "amount", "status", "ordered_on"]
 
     def get_validators(self):
         return []  # one order per request is the service's rule (the request is then 已下单)
@@ -190,7 +175,7 @@ class AcceptanceLineSerializer(serializers.ModelSerializer):
     ordered = serializers.DecimalField(source="request_line.quantity", **QTY, read_only=True)
 
     class Meta:
-        model = AcceptanceLine
+        model = models.AcceptanceLine
         fields = ["id", "request_line", "name", "ordered", "accepted", "rejected", "reason", "unit_price",
                   "batch_code", "expires_on"]
         read_only_fields = fields
@@ -200,10 +185,10 @@ class AcceptanceSerializer(SchoolOwnedSerializer):
     lines = AcceptanceLineSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Acceptance
+        model = models.Acceptance
         fields = ["id", "school", "order", "warehouse", "received_on", "invoice_number", "status", "created_by",
                   "note", "lines", "updated_at"]
-        read_only_fields = ["school", "status", "created_by", "updated_at"]
+        read_only_fields = ["status", "created_by"]
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -244,12 +229,12 @@ class VoucherSerializer(SchoolOwnedSerializer):
     amount_in_words = serializers.SerializerMethodField(label="大写金额")
 
     class Meta:
-        model = Voucher
+        model = models.Voucher
         fields = ["id", "school", "acceptance", "supplier", "invoice_number", "invoice_date", "amount", "goods_value",
                   "amount_in_words", "difference_reason", "status", "created_by", "handler", "handler_at",
                   "acceptor", "acceptor_at", "auditor", "auditor_at", "audit_comment", "updated_at"]
-        read_only_fields = ["school", "supplier", "goods_value", "status", "created_by", "handler", "handler_at",
-                            "acceptor", "acceptor_at", "auditor", "auditor_at", "audit_comment", "updated_at"]
+        read_only_fields = ["supplier", "goods_value", "status", "created_by", "handler", "handler_at", "acceptor",
+                            "acceptor_at", "auditor", "auditor_at", "audit_comment"]
 
     def get_amount_in_words(self, voucher) -> str:
         return capital_amount(voucher.amount)

@@ -31,9 +31,9 @@ class HazardSerializer(SchoolOwnedSerializer):
                   "assigned_by", "assignee", "assignee_name", "deadline", "work_order", "rectification",
                   "rectified_by", "rectified_at", "checked_by", "checked_at", "check_note", "reopen_count",
                   "escalated_at", "updated_at"]
-        read_only_fields = ["school", "status", "reported_by", "reported_at", "assigned_by", "assignee", "deadline",
-                            "work_order", "rectification", "rectified_by", "rectified_at", "checked_by",
-                            "checked_at", "check_note", "reopen_count", "escalated_at", "updated_at"]
+        read_only_fields = ["status", "reported_by", "reported_at", "assigned_by", "assignee", "deadline", "work_order",
+                            "rectification", "rectified_by", "rectified_at", "checked_by", "checked_at", "check_note",
+                            "reopen_count", "escalated_at"]
 
     def get_overdue(self, obj) -> bool:
         return obj.overdue()
@@ -93,8 +93,7 @@ class GateEntrySerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "kind", "name", "id_number", "id_masked", "phone", "plate", "people", "reason",
                   "host", "refused_reason", "status", "status_display", "refusal_reason", "entered_at", "left_at",
                   "logged_by", "left_logged_by", "updated_at"]
-        read_only_fields = ["school", "status", "refusal_reason", "entered_at", "left_at", "logged_by",
-                            "left_logged_by", "updated_at"]
+        read_only_fields = ["status", "refusal_reason", "entered_at", "left_at", "logged_by", "left_logged_by"]
 
     def validate(self, attrs):
         if not self.partial and not (attrs.get("name") or attrs.get("plate")):

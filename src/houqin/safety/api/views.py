@@ -7,17 +7,16 @@ whatever is posted (and the route walk reaches them without a body declared for 
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet
+from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet, ServiceWriteMixin
 from houqin.core.rules import VIEW
 from houqin.core.tenancy import scope
 
 from .. import services
 from ..filtersets import GateEntryFilterSet, HazardFilterSet
 from ..forms import repair_spec
-from ..models import GateEntry, Hazard, HazardEvent
+from ..models import HazardEvent
 from . import serializers as s
 
 
@@ -29,22 +28,16 @@ from . import serializers as s
     update=extend_schema(summary="修改隐患（总务主任、校长）"),
     partial_update=extend_schema(summary="修改隐患（部分）"),
 )
-class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class HazardViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """Hazards and their steps: assign (指派整改), rectify (整改完成，附整改后照片),
     recheck (复查：合格销号 / 不合格重新整改), events (办理记录)."""
 
-    queryset = Hazard.objects.all()
     serializer_class = s.HazardSerializer
     filterset_class = HazardFilterSet
     select_related = ("room__building", "assignee", "school__safetysettings")
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    action_rules = {"assign": ("assign", Hazard), "rectify": ("rectify", Hazard), "recheck": ("recheck", Hazard),
-                    "events": (VIEW, Hazard)}
-
-    def perform_create(self, serializer):
-        hazard = Hazard(school=self.school, **serializer.validated_data)
-        services.report(hazard, by=self.request.user)
-        serializer.instance = hazard
+    create_service = services.report
+    action_rules = {"assign": "assign", "rectify": "rectify", "recheck": "recheck",
+                    "events": VIEW}
 
     @extend_schema(summary="指派整改", description="repair=true 时同时生成报修单（维修模块）。",
                    request=s.HazardAssignSerializer, responses=s.HazardSerializer)
@@ -69,10 +62,7 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
                    responses=s.HazardSerializer)
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
-        hazard = self.get_object()
-        data = self.input(s.RecheckSerializer)
-        services.recheck(hazard, by=request.user, passed=data["passed"], note=data["note"])
-        return self.fresh(hazard)
+        return self.step(services.recheck, s.RecheckSerializer)
 
     @extend_schema(summary="办理记录", responses=s.HazardEventSerializer(many=True), filters=False)
     @action(detail=True)
@@ -90,36 +80,22 @@ class HazardViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
     update=extend_schema(summary="更正登记"),
     partial_update=extend_schema(summary="更正登记（部分）"),
 )
-class GateEntryViewSet(BodyFirstUpdateMixin, NoDeleteViewSet):
+class GateEntryViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet):
     """The gate log: in (create), out (leave), the live list (on-campus), earlier visitors by
     their first characters (returning)."""
 
-    queryset = GateEntry.objects.all()
     serializer_class = s.GateEntrySerializer
     filterset_class = GateEntryFilterSet
-    action_rules = {"leave": ("leave", GateEntry), "on_campus": (VIEW, GateEntry),
-                    "returning": (VIEW, GateEntry)}
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        id_number, refused = data.pop("id_number", ""), data.pop("refused_reason", "")
-        entry = GateEntry(school=self.school, **data)
-        services.log_in(entry, by=self.request.user, id_number=id_number, refused_reason=refused)
-        serializer.instance = entry
-
-    def perform_update(self, serializer):
-        entry = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(entry, name, value)
-        services.update_entry(entry, by=self.request.user)
+    create_service, update_service = services.log_in, services.update_entry
+    service_fields = ("id_number", "refused_reason")  # the number is reduced before it is saved
+    body_first = True
+    action_rules = {"leave": "leave", "on_campus": VIEW,
+                    "returning": VIEW}
 
     @extend_schema(summary="离校登记", request=ActionInput, responses=s.GateEntrySerializer)
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        self.input(ActionInput)
-        entry = self.get_object()
-        services.log_out(entry, by=request.user)
-        return self.fresh(entry)
+        return self.step(services.log_out)
 
     @extend_schema(summary="仍在校内", responses=s.GateEntrySerializer(many=True), filters=False)
     @action(detail=False, url_path="on-campus")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from houqin.core.api.base import ActionInput, SchoolScopedSerializer
 from houqin.core.api.serializers import SchoolOwnedSerializer
@@ -31,7 +32,6 @@ class WarehouseSerializer(SchoolOwnedSerializer):
     class Meta:
         model = Warehouse
         fields = ["id", "school", "name", "kind", "room", "keeper", "active"]
-        read_only_fields = ["school"]
 
 
 class ItemSerializer(SchoolOwnedSerializer):
@@ -42,7 +42,7 @@ class ItemSerializer(SchoolOwnedSerializer):
         model = Item
         fields = ["id", "school", "code", "name", "pinyin", "spec", "unit", "category", "kind", "old_for_new",
                   "reorder_level", "tracks_batches", "shelf_life_days", "active", "notes", "on_hand", "low"]
-        read_only_fields = ["school", "pinyin"]
+        read_only_fields = ["pinyin"]
 
 
 class StockBalanceSerializer(serializers.ModelSerializer):
@@ -106,8 +106,6 @@ def _service(call):
     except DjangoValidationError as error:
         raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
     except DjangoPermissionDenied as error:
-        from rest_framework.exceptions import PermissionDenied
-
         raise PermissionDenied(str(error))
 
 
@@ -123,8 +121,8 @@ class RequisitionSerializer(SchoolOwnedSerializer):
         fields = ["id", "school", "number", "warehouse", "requested_by", "requested_by_name", "department",
                   "purpose", "status", "amount", "created_at", "submitted_at", "received_at", "closed_short_by",
                   "closed_short_at", "closed_short_reason", "lines"]
-        read_only_fields = ["school", "number", "requested_by", "status", "amount", "created_at", "submitted_at",
-                            "received_at", "closed_short_by", "closed_short_at", "closed_short_reason"]
+        read_only_fields = ["number", "requested_by", "status", "amount", "created_at", "submitted_at", "received_at",
+                            "closed_short_by", "closed_short_at", "closed_short_reason"]
 
     def validate(self, attrs):
         if attrs.get("lines") == [] or (self.instance is None and not attrs.get("lines")):
@@ -198,7 +196,7 @@ class StockCountSerializer(SchoolOwnedSerializer):
     class Meta:
         model = StockCount
         fields = ["id", "school", "warehouse", "month", "status", "opened_by", "opened_at", "closed_at", "note"]
-        read_only_fields = ["school", "status", "opened_by", "opened_at", "closed_at"]
+        read_only_fields = ["status", "opened_by", "opened_at", "closed_at"]
         validators = []  # one count per warehouse and month: checked by services.open_count
 
     def validate(self, attrs):

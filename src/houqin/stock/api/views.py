@@ -20,7 +20,6 @@ from houqin.core.rules import VIEW
 
 from .. import filtersets, services
 from ..importers import ItemImporter
-from ..models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
 from ..views.stock import with_stock
 from . import serializers as s
 
@@ -28,7 +27,6 @@ from . import serializers as s
 class WarehouseViewSet(SchoolScopedViewSet):
     """Warehouses of the school (总务仓库、食堂仓库 …)."""
 
-    queryset = Warehouse.objects.all()
     serializer_class = s.WarehouseSerializer
     filterset_class = filtersets.WarehouseFilterSet
 
@@ -36,7 +34,6 @@ class WarehouseViewSet(SchoolScopedViewSet):
 class ItemViewSet(NoDeleteViewSet):
     """Stock items; `q` searches code, name and pinyin initials; `low=true` lists low stock."""
 
-    queryset = Item.objects.all()
     serializer_class = s.ItemSerializer
     filterset_class = filtersets.ItemFilterSet
 
@@ -47,7 +44,6 @@ class ItemViewSet(NoDeleteViewSet):
 class StockBalanceViewSet(SchoolScopedReadOnlyViewSet):
     """Balances per warehouse and item with the moving-average cost (read-only)."""
 
-    queryset = StockBalance.objects.all()
     serializer_class = s.StockBalanceSerializer
     filterset_class = filtersets.StockBalanceFilterSet
     select_related = ("warehouse", "item")
@@ -56,7 +52,6 @@ class StockBalanceViewSet(SchoolScopedReadOnlyViewSet):
 class BatchViewSet(SchoolScopedReadOnlyViewSet):
     """Food batches with expiry (read-only)."""
 
-    queryset = Batch.objects.all()
     serializer_class = s.BatchSerializer
     filterset_class = filtersets.BatchFilterSet
     select_related = ("item",)
@@ -65,11 +60,10 @@ class BatchViewSet(SchoolScopedReadOnlyViewSet):
 class MovementViewSet(SchoolScopedReadOnlyViewSet):
     """The movement ledger (材料账), append-only; a keeper cancels a wrong entry with `reverse`."""
 
-    queryset = Movement.objects.all()
     serializer_class = s.MovementSerializer
     filterset_class = filtersets.MovementFilterSet
     select_related = ("warehouse", "item", "person", "source_type")
-    action_rules = {"reverse": (VIEW, Movement)}
+    action_rules = {"reverse": VIEW}
 
     @extend_schema(summary="冲销", request=s.ReverseSerializer, responses={201: s.MovementSerializer})
     @action(detail=True, methods=["post"])
@@ -86,20 +80,17 @@ class RequisitionViewSet(NoDeleteViewSet):
     `close-short`s a partly issued one (部分发放后结案), the requester `confirm`s (签收) or
     `cancel`s. A requester sees only his own."""
 
-    queryset = Requisition.objects.all()
     serializer_class = s.RequisitionSerializer
     filterset_class = filtersets.RequisitionFilterSet
     select_related = ("requested_by",)
     prefetch_related = ("lines__item",)
     action_rules = dict.fromkeys(("submit", "issue", "confirm", "cancel", "waive_old", "close_short"),
-                                 (VIEW, Requisition))
+                                 VIEW)
 
     @extend_schema(summary="提交审批", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.submit_requisition(requisition, by=request.user))
+        return self.step(services.submit_requisition)
 
     @extend_schema(summary="发放", request=s.IssueSerializer, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
@@ -127,23 +118,17 @@ class RequisitionViewSet(NoDeleteViewSet):
     @extend_schema(summary="部分发放后结案", request=s.CloseShortSerializer, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"], url_path="close-short")
     def close_short(self, request, pk=None):
-        requisition = self.get_object()
-        data = self.input(s.CloseShortSerializer)
-        return self.fresh(services.close_short(requisition, by=request.user, reason=data["reason"]))
+        return self.step(services.close_short, s.CloseShortSerializer)
 
     @extend_schema(summary="签收", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.confirm_receipt(requisition, by=request.user))
+        return self.step(services.confirm_receipt)
 
     @extend_schema(summary="取消", request=ActionInput, responses=s.RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        requisition = self.get_object()
-        self.input(ActionInput)
-        return self.fresh(services.cancel_requisition(requisition, by=request.user))
+        return self.step(services.cancel_requisition)
 
 
 class StockCountViewSet(NoDeleteViewSet):
@@ -152,10 +137,9 @@ class StockCountViewSet(NoDeleteViewSet):
     quantities (the book quantity is taken at that moment), `submit` sends the variances to
     approval, `cancel` abandons an open one."""
 
-    queryset = StockCount.objects.all()
     serializer_class = s.StockCountSerializer
     filterset_class = filtersets.StockCountFilterSet
-    action_rules = {"lines": (VIEW, StockCount)}
+    action_rules = {"lines": VIEW}
 
     @extend_schema(summary="盘存明细", responses=s.StockCountLineSerializer(many=True), filters=False)
     @action(detail=True, pagination_class=None)
@@ -184,18 +168,12 @@ class StockCountViewSet(NoDeleteViewSet):
     @extend_schema(summary="提交盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        count = self.get_object()
-        self.input(ActionInput)
-        services.submit_count(count, by=request.user)
-        return self.fresh(count)
+        return self.step(services.submit_count)
 
     @extend_schema(summary="取消盘存", request=ActionInput, responses=s.StockCountSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        count = self.get_object()
-        self.input(ActionInput)
-        services.cancel_count(count, by=request.user)
-        return self.fresh(count)
+        return self.step(services.cancel_count)
 
 
 class ItemImportViewSet(ImportViewSet):
