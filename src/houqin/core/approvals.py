@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .choices import ApprovalStatus, Decision, Role
@@ -139,6 +140,20 @@ def request_approval(subject, policy_key, *, by, amount=None, title=None):
     )
     _notify_signers(approval)
     return approval
+
+
+def latest(subject, policy_key=None):
+    """The subject's newest approval request (of that policy, when given), or None."""
+    found = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject),
+                                           object_id=subject.pk)
+    return (found.filter(policy=policy_key) if policy_key else found).order_by("-pk").first()
+
+
+def latest_id(model):
+    """The id of each row's newest approval request, for `.annotate(approval_id=latest_id(model))`."""
+    found = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                           object_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return Subquery(found)
 
 
 def signing_role(approval, user):

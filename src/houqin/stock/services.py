@@ -168,12 +168,7 @@ def submit_requisition(requisition, *, by):
 
 
 def approval_of(subject, policy_key):
-    from django.contrib.contenttypes.models import ContentType
-
-    from houqin.core.models import ApprovalRequest
-
-    return ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject),
-                                          object_id=subject.pk, policy=policy_key).order_by("-pk").first()
+    return approvals.latest(subject, policy_key)
 
 
 def requester_person(requisition):

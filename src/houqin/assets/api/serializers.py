@@ -5,14 +5,13 @@ Related fields accept the active school's rows only (SchoolScopedSerializer, Act
 from decimal import Decimal
 from urllib.parse import unquote
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from rest_framework import serializers
 
+from houqin.core import approvals
 from houqin.core.api.base import ActionInput
 from houqin.core.api.serializers import SchoolOwnedSerializer
-from houqin.core.models import ApprovalRequest, Building, Person, Room
+from houqin.core.models import Building, Person, Room
 from houqin.core.money import MONEY
 from houqin.core.tenancy import scope
 
@@ -264,19 +263,8 @@ class ScrapRequestSerializer(OfAssetSerializer):
     def get_approval(self, obj) -> int | None:
         if hasattr(obj, "approval_id"):
             return obj.approval_id  # annotated by the viewset: no query per row
-        return approval_of(obj)
-
-
-def approval_subquery(model):
-    """The newest approval of each row, as a Subquery for .annotate(approval_id=...)."""
-    found = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(model),
-                                           object_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    return Subquery(found)
-
-
-def approval_of(obj):
-    return type(obj).objects.filter(pk=obj.pk).annotate(a=approval_subquery(type(obj))).values_list(
-        "a", flat=True).first()
+        approval = approvals.latest(obj)
+        return approval and approval.pk
 
 
 # --- stocktakes -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from houqin.core import approvals
 from houqin.core.api.base import ActionInput, NoDeleteViewSet, SchoolScopedReadOnlyViewSet, SchoolScopedViewSetMixin
 from houqin.core.filtersets import SchoolFilterSet
 from houqin.core.models import Room
@@ -230,7 +231,7 @@ class ScrapRequestViewSet(ReadOnlyViewSet):
 
     @staticmethod
     def annotated(queryset):
-        return queryset.annotate(approval_id=s.approval_subquery(ScrapRequest))
+        return queryset.annotate(approval_id=approvals.latest_id(ScrapRequest))
 
     def get_queryset(self):
         return self.annotated(super().get_queryset())

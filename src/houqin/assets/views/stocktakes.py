@@ -8,7 +8,6 @@ lives in `services`; these views only scope, check the rules table and render.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -19,8 +18,9 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
+from houqin.core import approvals
 from houqin.core.forms import SchoolForm, StyledForm, error_text, service_errors
-from houqin.core.models import ApprovalRequest, Building, Room
+from houqin.core.models import Building, Room
 from houqin.core.money import yuan
 from houqin.core.rules import ADD, CHANGE, can, may, visible
 from houqin.core.tenancy import scope
@@ -139,12 +139,6 @@ class StocktakeEditView(ObjectEditView):
 # --- detail: progress, discrepancies, close --------------------------------------------
 
 
-def approval_of(stocktake):
-    content_type = ContentType.objects.get_for_model(Stocktake)
-    return ApprovalRequest.objects.filter(content_type=content_type, object_id=stocktake.pk,
-                                          policy=services.STOCKTAKE_ADJUSTMENT.key).order_by("-pk").first()
-
-
 class StocktakeDetailView(SchoolScopedMixin, DetailView):
     model = Stocktake
     select_related = ("opened_by",)
@@ -174,7 +168,7 @@ class StocktakeDetailView(SchoolScopedMixin, DetailView):
         return super().get_context_data(
             rooms=rooms, total=total, done=done, percent=int(done * 100 / total) if total else 100,
             signed=sum(1 for r in rooms if r.signed_at), report=report, report_value=value,
-            approval=approval_of(stocktake) if not is_open else None,
+            approval=approvals.latest(stocktake, services.STOCKTAKE_ADJUSTMENT.key) if not is_open else None,
             can_close=is_open and can(request.roles, CHANGE, Stocktake),
             edit_url=reverse("assets:stocktake_edit", args=[stocktake.pk])
             if is_open and can(request.roles, CHANGE, Stocktake) else None,
