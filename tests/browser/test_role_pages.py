@@ -49,6 +49,7 @@ def test_teacher_reports_in_four_taps_and_worker_finishes_from_the_top(world, pa
     page.select_option("#id_category", label="门窗")              # tap 2: what is broken
     page.fill("#id_description", "教室门关不上")                   # (typing, the room is already his class's)
     page.set_input_files("#id_photos", files=[{"name": "door.png", "mimeType": "image/png", "buffer": PNG}])  # tap 3
+    expect(page.locator("[data-file-names]")).to_have_text("door.png")  # beside the 选择文件 button
     page.click("text=提交报修")                                    # tap 4
     expect(page.locator(".record-status")).to_have_text("待派单")
     assert above_the_fold(page, ".record-status")

@@ -42,3 +42,14 @@ def test_a_page_shows_a_date_as_2026_12_06(world):
     page = world.client("director").get("/terms/").content.decode()
     assert "2026-09-01" in page
     assert "2026年9月1日" not in page
+
+
+@pytest.mark.django_db
+def test_file_inputs_have_a_chinese_button_whatever_the_browsers_language(world):
+    """Chromium in English labels its own file button "Choose Files": every file input is drawn
+    as a Chinese 选择文件 button with the chosen names beside it (houqin.js fills them in)."""
+    page = world.client("teacher").get("/maintenance/orders/add/").content.decode()
+    picker = page[page.index('class="file-picker'):page.index("</div>", page.index('class="file-picker'))]
+    assert "选择文件" in picker and "未选择文件" in picker
+    assert 'type="file"' in picker and 'name="photos"' in picker and "multiple" in picker
+    assert 'class="visually-hidden"' in picker and "data-file-picker" in picker

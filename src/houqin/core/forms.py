@@ -24,6 +24,9 @@ def style(form, small=False):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select" + (" form-select-sm" if small else "")
+        elif isinstance(widget, forms.FileInput):  # a Chinese button in every browser
+            widget.template_name = "core/widgets/file.html"
+            css = "visually-hidden"
         else:
             css = "form-control" + size
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -1,6 +1,11 @@
 // The school switcher submits on change (no inline scripts: the CSP forbids them).
 document.addEventListener("change", (e) => {
   if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+  // A file picker shows the names chosen beside its Chinese button (core/widgets/file.html).
+  if (e.target.matches("input[data-file-picker]")) {
+    const names = Array.from(e.target.files, (f) => f.name).join("、");
+    e.target.closest(".file-picker").querySelector("[data-file-names]").textContent = names || "未选择文件";
+  }
 });
 // Confirm destructive buttons.
 document.addEventListener("submit", (e) => {
