@@ -315,3 +315,11 @@ def test_request_detail_and_acceptance_pages_render_for_their_people(world):
     assert "回避" in page
     detail = world.client(Role.DISTRICT_OFFICER).get(made.order.request.get_absolute_url())
     assert detail.status_code == 200 and "提交审批" not in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_supplier_page_names_its_categories_in_chinese(world):
+    """The categories are stored as codes (a JSON list): the record page showed ['cleaning']."""
+    supplier = f.SupplierFactory(school=world.schools["a"], categories=[ItemCategory.CLEANING, ItemCategory.OFFICE])
+    page = world.client(Role.DIRECTOR).get(supplier.get_absolute_url()).content.decode()
+    assert "清洁卫生用品、办公用品" in page and "cleaning" not in page

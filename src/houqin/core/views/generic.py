@@ -176,15 +176,16 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
 
     template_name = "core/generic/detail.html"
     fields = None  # None shows every concrete field but the housekeeping ones
+    shown_as = {}  # field -> the attribute shown in its place (codes stored, labels shown)
 
-    HIDDEN = {"id", "school", "updated_at"}
+    HIDDEN = {"id", "school", "updated_at", "pinyin"}  # pinyin: the search's initials, not for reading
 
     def get_context_data(self, **kwargs):
         from ..services import attachments_of
 
         obj = self.object
         rows = [
-            (f.verbose_name, cell(obj, f.name))
+            (f.verbose_name, cell(obj, self.shown_as.get(f.name, f.name)))
             for f in obj._meta.concrete_fields
             if f.name not in self.HIDDEN and (self.fields is None or f.name in self.fields)
         ]

@@ -81,6 +81,7 @@ class SupplierListView(ObjectListView):
 class SupplierDetailView(ObjectDetailView):
     model = Supplier
     template_name = "procurement/supplier_detail.html"
+    shown_as = {"categories": "category_labels"}
 
     def get_context_data(self, **kwargs):
         supplier = self.object
