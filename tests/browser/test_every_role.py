@@ -3,6 +3,7 @@
 no console error and no CSP violation, and shows no English word outside the allow list."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,10 @@ from .conftest import PHONE, login
 from .test_role_pages import watch
 
 DESKTOP = {"width": 1366, "height": 768}
+# axe-core 4.10.3 (MPL-2.0, from the npm registry), run in the page through the DevTools
+# protocol, which the page's CSP does not govern: nothing is added to what the app serves.
+AXE = (Path(__file__).parent / "vendor" / "axe-4.10.3.min.js").read_text()
+SERIOUS = ("serious", "critical")
 # Brand, format and unit names a Chinese page may show as they are (the demo's HP printer, LED lamps).
 ALLOWED = {"houqin", "excel", "xlsx", "csv", "pdf", "api", "token", "qr", "png", "jpg", "jpeg", "wifi", "id",
            "mb", "kb", "mg", "kg", "ml", "hp", "led", "usb", "pvc"}
@@ -28,6 +33,15 @@ def menu_links(page):
     return page.eval_on_selector_all("#sidebar a.nav-link", "links => links.map(a => a.getAttribute('href'))")
 
 
+def accessibility(page):
+    """axe-core's serious and critical violations on the page: rule id and how many nodes."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".map(v => [v.id, v.impact, v.nodes.length])")
+    return [f"{rule} ({impact}) ×{count}" for rule, impact, count in found if impact in SERIOUS]
+
+
 def check(page, path, problems):
     """Open `path`; what is wrong with it, as a list of strings."""
     problems.clear()
@@ -36,7 +50,8 @@ def check(page, path, problems):
     found = [f"{path}: {response.status}"] if response.status >= 400 else []
     found += [f"{path}: {p}" for p in problems]
     words = english_words(page)
-    return found + ([f"{path}: English {words}"] if words else [])
+    found += [f"{path}: English {words}"] if words else []
+    return found + [f"{path}: axe {v}" for v in accessibility(page)]
 
 
 @pytest.mark.heavy

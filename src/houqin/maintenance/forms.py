@@ -105,10 +105,12 @@ class TaskForm(StyledForm):
             for i, item in enumerate(self.items):
                 self.fields[f"fault-{t.slug}-{i}"] = forms.BooleanField(label=f"{t.label} · {item}：有问题",
                                                                         required=False)
-            note = forms.TextInput(attrs={"placeholder": "情况（选填）"})
+            # the matrix has no <label> a row: the names screen readers read come with the inputs
+            note = forms.TextInput(attrs={"placeholder": "情况（选填）", "aria-label": f"{t.label} 情况"})
             self.fields[f"note-{t.slug}"] = forms.CharField(label="情况", max_length=200, required=False, widget=note)
-            self.fields[f"category-{t.slug}"] = forms.ChoiceField(label="报修类别", choices=Category.choices,
-                                                                  initial=Category.OTHER, required=False)
+            category = forms.Select(attrs={"aria-label": f"{t.label} 报修类别"})
+            self.fields[f"category-{t.slug}"] = forms.ChoiceField(
+                label="报修类别", choices=Category.choices, widget=category, initial=Category.OTHER, required=False)
         from houqin.core.forms import style
 
         style(self, small=True)

@@ -16,6 +16,11 @@ document.addEventListener("submit", (e) => {
 // bubbles (which speak the browser's language and stop at the first field).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form").forEach((form) => { form.noValidate = true; });
+  // A wide table scrolls sideways on a phone: its frame takes the keyboard focus so that it can
+  // be scrolled without a mouse (WCAG 2.1.1).
+  document.querySelectorAll(".table-responsive").forEach((frame) => {
+    if (frame.scrollWidth > frame.clientWidth) frame.tabIndex = 0;
+  });
   const summary = document.querySelector(".form-error-summary");
   if (summary) summary.focus();
 });
