@@ -59,8 +59,14 @@ class SchoolScopedViewSetMixin:
         serializer.save(school=self.school)
 
     def fresh(self, obj, code=status.HTTP_200_OK):
-        """The row as it reads after an action, through the viewset's queryset and serializer."""
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
+        """The row as it reads after an action or a write."""
+        return Response(self.as_read(obj), status=code)
+
+    def as_read(self, obj):
+        """The row as the list reads it, through get_queryset and its annotations; the row
+        itself when the write has taken it out of the caller's sight."""
+        row = self.get_queryset().filter(pk=obj.pk).first()
+        return self.get_serializer(row or obj).data
 
     body_first = False  # steps read their body before looking the row up (a bad body: 400 whatever the id)
 
@@ -105,17 +111,13 @@ class ReadBackMixin:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        return Response(self.read_back(serializer), status=status.HTTP_201_CREATED)
+        return self.fresh(serializer.instance, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
-        return Response(self.read_back(serializer))
-
-    def read_back(self, serializer):
-        row = self.get_queryset().filter(pk=serializer.instance.pk).first()
-        return serializer.data if row is None else self.get_serializer(row).data
+        return self.fresh(serializer.instance)
 
 
 class ServiceWriteMixin:
