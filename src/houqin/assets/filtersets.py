@@ -14,6 +14,7 @@ from houqin.core.models import Person, Room
 
 from .choices import AssetStatus, CompensationStatus, HoldingKind
 from .models import Asset, Category, Compensation, Loan, ScrapRequest
+from .services import overdue_loans
 
 PINYIN = re.compile(r"^[a-zA-Z]+$")
 TAG = re.compile(r"^[A-Za-z][A-Za-z0-9]*-\d{4}-\d+$")
@@ -84,8 +85,6 @@ class LoanFilterSet(SchoolFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if value:
-            from .services import overdue_loans
-
             return queryset.filter(pk__in=overdue_loans(getattr(self.request, "school", None)).values("pk"))
         return queryset
 

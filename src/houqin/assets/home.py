@@ -6,6 +6,7 @@ from django.urls import reverse
 from houqin.core.home import Panel, panel
 from houqin.core.rules import visible
 
+from .models import Asset
 from .rules import own_rooms_only
 
 
@@ -13,7 +14,6 @@ from .rules import own_rooms_only
 def my_assets_panel(request):
     if request.school is None or not own_rooms_only(request.roles):
         return None
-    from .models import Asset
 
     mine = visible(Asset.objects.all(), request).select_related("room__building").order_by("room__name", "tag")
     rows = list(mine[:8])

@@ -26,6 +26,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Prefetch,
     Q,
     Sum,
     Value,
@@ -34,10 +35,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round, TruncDate
 from django.utils import timezone
 
+from houqin.core.models import Room
 from houqin.core.money import ZERO, cents
 
 from .choices import ON_BOOKS, EventKind
-from .models import Asset, AssetEvent
+from .models import Asset, AssetEvent, Category
 from .services import month_index
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -153,7 +155,6 @@ def general_ledger(assets, date):
 
 def category_names():
     """{category id: (code, name)} of the shared, small classification (a few dozen rows)."""
-    from .models import Category
 
     return {pk: (code, name) for pk, code, name in Category.objects.values_list("pk", "code", "name")}
 
@@ -273,9 +274,7 @@ def event_ledger(school, *, start=None, end=None, category=None, kind=None, asse
     """AssetEvent rows of the school, filtered; `assets` narrows to visible holdings."""
     # the optional rooms are fetched after the LIMIT (prefetch), not LEFT JOINed: those joins
     # made PostgreSQL hash-join the whole period instead of reading (school, at) backwards
-    from django.db.models import Prefetch
 
-    from houqin.core.models import Room
 
     rooms = Room.objects.select_related("building")
     qs = AssetEvent.objects.filter(school=school).select_related("asset__category", "by").prefetch_related(

@@ -3,10 +3,12 @@ transaction, writes the event ledger (明细帐), and raises ValidationError in 
 operation is not allowed. Views and serializers call these, never assign a status."""
 
 from decimal import Decimal
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from houqin.core import approvals
@@ -435,9 +437,7 @@ def count_line(line, *, by, counted, damaged=0, note=""):
 def _asset_lookup(text):
     """What a scanner typed, as a filter on StocktakeLine: a QR label carries the address of
     the scan page (/assets/scan/<tag>/) or of the asset page; a USB scanner types the tag."""
-    from urllib.parse import unquote, urlsplit
 
-    from django.urls import Resolver404, resolve
 
     if "/" in text:
         try:
@@ -592,7 +592,6 @@ def close_stocktake(stocktake, *, by):
 
 def progress(stocktake):
     """Per room: lines counted / total, and whether signed — for the progress view."""
-    from django.db.models import Count, Q
 
     return stocktake.rooms.select_related("room__building", "signed_by").annotate(
         total=Count("lines"), done=Count("lines", filter=~Q(lines__result=LineResult.PENDING)))

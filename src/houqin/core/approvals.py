@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .choices import ApprovalStatus, Decision, Role
 from .models import ApprovalRequest, Membership, Notification, SignOff
+from .services import notify
 from .tenancy import roles_in
 
 
@@ -124,7 +125,6 @@ def request_approval(subject, policy_key, *, by, amount=None, title=None):
     ]
     if not steps:
         raise ValidationError("没有适用的审批环节")
-    from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(subject)
     pending = ApprovalRequest.objects.filter(
@@ -225,7 +225,6 @@ def _finish(approval, status, callback, by):
     _settle_sign_prompts(approval)
     if callback:
         callback(approval.subject, approval, by)
-    from .services import notify
 
     notify([approval.requested_by], school=approval.school,
            title=f"{approval.title}：{approval.get_status_display()}", url=approval.get_absolute_url())
@@ -246,7 +245,6 @@ def _settle_sign_prompts(approval, signer=None):
 
 
 def _notify_signers(approval):
-    from .services import notify
 
     roles = approval.steps[approval.step]["roles"]
     members = Membership.objects.filter(

@@ -54,6 +54,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from .ledger import AppendOnlyModel
+from .models import School, User
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -384,7 +385,6 @@ def check_migrations(manifest, using):
 
 
 def check_empty(using):
-    from .models import School, User
 
     schools = School._base_manager.using(using).count()
     users = User._base_manager.using(using).count()

@@ -1,9 +1,11 @@
+from .models import Notification
+
+
 def houqin(request):
     """The header's school switcher and unread count, for every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
 
     return {
         "school": getattr(request, "school", None),

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .choices import CertificateKind, Employment, RoomKind
+from .forms import style
 from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
 from .narrowing import narrow_choices
 
@@ -87,8 +88,6 @@ class SchoolFilterSet(filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            from .forms import style
-
             self._form = style(super().form, small=True)
         return self._form
 

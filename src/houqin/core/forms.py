@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from .choices import AttachmentKind, Decision, Role
 from .models import Building, Campus, Certificate, Person, Room, School, SchoolClass, Term
 from .narrowing import narrow_choices
-from .services import check_upload
+from .services import check_upload, grantable_roles
 from .validators import no_control_chars
 
 MAX_PHOTOS = 4
@@ -285,8 +285,6 @@ class GrantRoleForm(StyledForm):
                                     required=False)
 
     def __init__(self, *args, roles, **kwargs):
-        from .services import grantable_roles
-
         super().__init__(*args, **kwargs)
         allowed = grantable_roles(roles)
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]

@@ -7,10 +7,14 @@ for this person."""
 import functools
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
-from .choices import Role
+from .approvals import inbox
+from .choices import ApprovalStatus, Role
+from .menu import menu_for
+from .models import ApprovalRequest, Certificate, Notification, School
 from .tenancy import scope
 
 PANELS = []
@@ -67,7 +71,6 @@ def shortcuts_for(request):
 def what_i_can_do_panel(request):
     """The guard and the canteen manager, until their apps add their daily work: every page
     of their menu (generated from the rules), so the home says plainly what they can do."""
-    from .menu import menu_for
 
     if request.school is None or not set(request.roles) & {Role.GUARD, Role.CANTEEN}:
         return None
@@ -78,7 +81,6 @@ def what_i_can_do_panel(request):
 
 @panel
 def approvals_panel(request):
-    from .approvals import inbox
 
     pending = inbox(request.user).order_by("created_at")
     items = [(a.title, a.get_absolute_url(), a.school.name) for a in pending[:5]]
@@ -89,7 +91,6 @@ def approvals_panel(request):
 
 @panel
 def certificates_panel(request):
-    from .models import Certificate
 
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.CANTEEN,
                                                            Role.DISTRICT_OFFICER}:
@@ -104,7 +105,6 @@ def certificates_panel(request):
 
 @panel
 def notifications_panel(request):
-    from .models import Notification
 
     unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
     items = [(n.title, n.url or reverse("core:notification_list"), "") for n in unread[:5]]
@@ -116,10 +116,7 @@ def district_panel(request):
     """The district officer's overview: each school with its open approvals."""
     if Role.DISTRICT_OFFICER not in request.roles:
         return None
-    from django.db.models import Count
 
-    from .choices import ApprovalStatus
-    from .models import ApprovalRequest, School
 
     district_id = request.school.district_id
     pending = dict(

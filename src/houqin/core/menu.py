@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from .rules import can, works_on
+
 
 @dataclass(frozen=True)
 class Item:
@@ -21,8 +23,6 @@ class Item:
     action: str = "view"  # what the rules must allow on `model`: an action or a step ("oversee")
 
     def shows_to(self, user, roles):
-        from .rules import can, works_on
-
         return self.model is None or (can(roles, self.action, self.model) and works_on(user, roles, self.model))
 
 

@@ -12,8 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
 
 from .choices import TWO_FACTOR_ROLES
+from .models import Membership
 from .tenancy import SchoolNotAllowed, activate
 
 
@@ -84,7 +86,6 @@ def two_factor_required(request):
     school = request.school
     if school is not None and school.require_two_factor and set(request.roles) & TWO_FACTOR_ROLES:
         return True
-    from django_otp import user_has_device
 
     return user_has_device(user, confirmed=True)
 
@@ -93,9 +94,7 @@ def two_factor_required_anywhere(user):
     """two_factor_required for an API caller: a token works in every school of its owner
     (X-School), so the second factor is due when any of his schools asks it of one of his
     roles there, or when he has enrolled a device."""
-    from django_otp import user_has_device
 
-    from .models import Membership
 
     strict = Membership.objects.filter(
         Q(school__require_two_factor=True) | Q(district__schools__require_two_factor=True),
@@ -121,8 +120,6 @@ class TwoFactorMiddleware:
             and not user.is_verified()
             and two_factor_required(request)
         ):
-            from django_otp import user_has_device
-
             target = "core:otp_verify" if user_has_device(user, confirmed=True) else "core:otp_setup"
             return redirect(reverse(target))
         return self.get_response(request)

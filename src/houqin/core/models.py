@@ -2,6 +2,7 @@
 certificates, approvals, attachments and notifications."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -321,8 +323,6 @@ class Certificate(SchoolOwned):
 
     @property
     def state_badge(self):
-        from django.utils.html import format_html
-
         label, tone = {"expired": ("已过期", "danger"), "expiring": ("将到期", "warning")}.get(
             self.state, ("有效", "success"))
         return format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
@@ -413,7 +413,6 @@ class SignOff(AppendOnlyModel):
 
 def attachment_path(instance, filename):
     # The stored name never comes from the user: a random name keeps the extension only.
-    import uuid
 
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     today = timezone.localdate()

@@ -6,6 +6,7 @@ import logging
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from . import webhooks
 from .choices import SCHOOL_ROLES, Role, WebhookKind
-from .models import Attachment, Certificate, Membership, Notification
+from .models import Attachment, Certificate, Membership, Notification, User
 from .tenancy import roles_in
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,6 @@ def accounts_near(school):
     """The accounts a role at `school` may be granted to: those already holding a role at a
     school of its district, or over the district. An account elsewhere is not the granter's
     to take (the usernames of other districts are none of his business either)."""
-    from .models import User
 
     return User.objects.filter(Q(memberships__school__district_id=school.district_id)
                                | Q(memberships__district_id=school.district_id), is_active=True).distinct()
@@ -184,7 +184,6 @@ def accounts_near(school):
 def holders(school, roles):
     """The active users holding any of `roles` in `school` (and, for the district officer, the
     officers of its district), in a stable order: whom an app tells of something."""
-    from .models import User
 
     q = Q(memberships__school=school, memberships__role__in=roles)
     if Role.DISTRICT_OFFICER in roles:
@@ -196,7 +195,6 @@ def holders(school, roles):
 def grant_role(school, *, by, username, role, display_name="", password="", person=None):
     """`by` gives `username` a role at the school, creating the account when it does not exist
     yet (then `password` is required). Returns the Membership."""
-    from .models import User
 
     if Role(role) not in grantable_roles(roles_in(by, school)):
         raise ValidationError(f"您无权授予“{Role(role).label}”角色")
@@ -205,7 +203,6 @@ def grant_role(school, *, by, username, role, display_name="", password="", pers
         if not password:
             raise ValidationError("新账号须设置初始密码")
         user = User(username=username, display_name=display_name)
-        from django.contrib.auth.password_validation import validate_password
 
         validate_password(password, user)
         user.set_password(password)

@@ -32,10 +32,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from houqin.assets.models import Category
 from houqin.core.choices import RoomKind
 from houqin.core.demo import demo_step
 from houqin.core.models import Notification, Person, Room, SchoolClass, Term
 from houqin.stock import demo as stock_demo
+from houqin.stock.models import Item, Warehouse
 
 from . import services, targets
 from .choices import EquipmentKind, RecordKind, Status, TargetKind, TaskStatus
@@ -162,7 +164,6 @@ def _orders(demo, code, school):
 
 def _stock(school):
     """(the 总务仓库, {item name: item}) of the stock demo, or None when there is none."""
-    from houqin.stock.models import Item, Warehouse
 
     warehouse = Warehouse.objects.filter(school=school, name=stock_demo.GENERAL).first()
     if warehouse is None:
@@ -186,7 +187,6 @@ def _parts(order, stock, *, by, on):
 
 def _plan_targets(school, plans):
     """Targets for the seeds' checks just installed (rooms by kind, or an asset category)."""
-    from houqin.assets.models import Category
 
     for plan in plans:
         spec = PLAN_TARGETS.get(plan.name)

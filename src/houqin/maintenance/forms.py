@@ -5,12 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from houqin.core.forms import MAX_PHOTOS, MultipleFileField, SchoolForm, StyledForm
+from houqin.core.forms import MAX_PHOTOS, MultipleFileField, SchoolForm, StyledForm, style
 from houqin.core.models import Person
 from houqin.stock.models import Item, Warehouse
 
-from .choices import Category, RecordKind
+from .choices import Category, RecordKind, TargetKind
 from .models import PreventivePlan, SpecialEquipment, WorkOrder
+from .services import workers
 
 
 class WorkOrderReportForm(SchoolForm):
@@ -51,7 +52,6 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, school=school, **kwargs)
-        from .services import workers
 
         qs = workers(school)
         if qs.exists():  # else any active person of the school
@@ -111,7 +111,6 @@ class TaskForm(StyledForm):
             category = forms.Select(attrs={"aria-label": f"{t.label} 报修类别"})
             self.fields[f"category-{t.slug}"] = forms.ChoiceField(
                 label="报修类别", choices=Category.choices, widget=category, initial=Category.OTHER, required=False)
-        from houqin.core.forms import style
 
         style(self, small=True)
 
@@ -155,8 +154,6 @@ class PreventivePlanForm(SchoolForm):
         self.fields["rooms"].queryset = self.fields["rooms"].queryset.select_related("building")
 
     def clean(self):
-        from .choices import TargetKind
-
         cleaned = super().clean()
         kind = cleaned.get("target_kind")
         if kind == TargetKind.EQUIPMENT and not cleaned.get("equipment"):

@@ -10,12 +10,13 @@ from houqin.core.home import Panel, Shortcut, panel, shortcut
 from houqin.core.rules import can, visible
 
 from .choices import OPEN, Status, TaskStatus
+from .models import PreventiveTask, WorkOrder
+from .services import equipment_alerts
 
 MANAGERS = {Role.PRINCIPAL, Role.DIRECTOR}
 
 
 def _orders(request):
-    from .models import WorkOrder
 
     return visible(WorkOrder.objects.all(), request).select_related("room__building", "school__maintenancesettings")
 
@@ -47,7 +48,6 @@ def special_equipment_panel(request):
     """特种设备: overdue maintenance, inspection within 30 days, expired operator licences (red)."""
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.DISTRICT_OFFICER}:
         return None
-    from .services import equipment_alerts
 
     alerts = equipment_alerts(request.school)
     return Panel("特种设备安全", reverse("maintenance:specialequipment_list"), len(alerts), alerts[:8],
@@ -108,7 +108,6 @@ def inspections_panel(request):
     roles = set(request.roles)
     if request.school is None or not roles & (MANAGERS | {Role.WORKER}):
         return None
-    from .models import PreventiveTask
 
     due = (visible(PreventiveTask.objects.all(), request).select_related("plan")
            .filter(status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).order_by("due_on"))

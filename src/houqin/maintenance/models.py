@@ -29,6 +29,7 @@ from .choices import (
     TaskStatus,
     Urgency,
 )
+from .targets import summary
 
 HOURS = {"max_digits": 6, "decimal_places": 1}
 
@@ -336,7 +337,6 @@ class PreventiveTask(SchoolOwned):
 
     def summary(self):
         """“4 项目 × 60 对象，2 处问题” once checked."""
-        from .targets import summary
 
         return summary(self.results) or "—"
 

@@ -8,19 +8,23 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from houqin.core.choices import Role
-from houqin.core.models import Membership, Person, SchoolClass
+from houqin.assets.choices import AssetStatus
+from houqin.assets.services import repaired, send_to_repair
+from houqin.core.choices import AttachmentKind, CertificateKind, Role
+from houqin.core.models import Certificate, Membership, Person, SchoolClass
 from houqin.core.money import cents
 from houqin.core.rules import require
-from houqin.core.services import holders, notify
+from houqin.core.services import attach, holders, notify
+from houqin.stock import services as stock
 
 from .choices import OPEN, Category, EventKind, RecordKind, Status, TaskStatus, Urgency
 from .models import (
     MaintenanceRecord,
     MaintenanceSettings,
+    PreventivePlan,
     PreventiveTask,
     SpecialEquipment,
     WorkOrder,
@@ -82,8 +86,6 @@ def default_room(user, school):
 @transaction.atomic
 def report(order, *, by, photos=()):
     """Save a new work order (报修) with its photos; tell the director."""
-    from houqin.core.choices import AttachmentKind
-    from houqin.core.services import attach
 
     if order.room_id is None and not order.place.strip() and order.asset_id is None:
         raise ValidationError("请选择报修地点或填写地点说明")
@@ -132,12 +134,8 @@ def assign(order, *, by, worker=None, contractor="", note=""):
     order.save()
     who = worker.name if worker else contractor
     _event(order, EventKind.ASSIGN, by=by, note=f"派给 {who}" + (f"：{note}" if note else ""))
-    if first and order.asset_id:
-        from houqin.assets.choices import AssetStatus
-        from houqin.assets.services import send_to_repair
-
-        if order.asset.status in (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED):
-            send_to_repair(order.asset, by=by, note=f"报修单 {order.number}")
+    if first and order.asset_id and order.asset.status in (AssetStatus.IN_USE, AssetStatus.IDLE, AssetStatus.DAMAGED):
+        send_to_repair(order.asset, by=by, note=f"报修单 {order.number}")
     _tell([_worker_user(order)], order, "派单给您")
     _tell([order.reporter], order, f"您的报修已派单（{who}）")
     return order
@@ -160,7 +158,6 @@ def issue_part(order, *, by, warehouse, item, quantity, on=None):
     """Material from the stock for this order (领料): a stock issue and a WorkOrderPart per
     movement, in one transaction; the order's parts cost is the movements' moving-average value.
     `on` dates the movement (the demo's past days); default today."""
-    from houqin.stock import services as stock
 
     order = _locked(order)
     _require(order, Status.ASSIGNED, Status.IN_PROGRESS, action="领用材料")
@@ -211,12 +208,8 @@ def finish(order, *, by, work_done, labour_hours=Decimal("0"), outsourced_cost=D
 
 
 def _close_asset(order, by, note):
-    if order.asset_id:
-        from houqin.assets.choices import AssetStatus
-        from houqin.assets.services import repaired
-
-        if order.asset.status == AssetStatus.IN_REPAIR:
-            repaired(order.asset, by=by, note=note)
+    if order.asset_id and order.asset.status == AssetStatus.IN_REPAIR:
+        repaired(order.asset, by=by, note=note)
 
 
 @transaction.atomic
@@ -335,10 +328,7 @@ def record_maintenance(equipment, *, by, kind=RecordKind.MAINTENANCE, done_on=No
 def equipment_alerts(school, today=None):
     """(equipment or person, text, url) for the home-page panel: maintenance overdue, annual
     inspection due within 30 days, operators whose licence has expired."""
-    from django.db.models import Prefetch
 
-    from houqin.core.choices import CertificateKind
-    from houqin.core.models import Certificate
 
     today = today or timezone.localdate()
     alerts = []
@@ -516,7 +506,6 @@ SEED_PLANS = [
 def install_seed_plans(school, *, assignee=None):
     """The seeds' routine checks as the school's preventive plans (each once, by name);
     returns the plans created."""
-    from .models import PreventivePlan
 
     have = set(PreventivePlan.objects.filter(school=school).values_list("name", flat=True))
     created = []

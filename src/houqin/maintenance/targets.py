@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from houqin.assets.choices import AssetStatus, HoldingKind
+from houqin.assets.models import Asset
+
 from .choices import TargetKind
 
 # A plan with no concrete target (a rooms plan without rooms, a category without assets in
@@ -59,8 +62,6 @@ def whole(plan):
 def resolve(plan, school_id):
     """The targets of `plan` at the school, in the order the worker walks them. One query
     (none for equipment when the plan was read with `equipment__room__building`)."""
-    from houqin.assets.choices import AssetStatus
-    from houqin.assets.models import Asset
 
     targets = []
     if plan.target_kind == TargetKind.ROOMS:
@@ -80,7 +81,6 @@ def resolve(plan, school_id):
 
 
 def _asset_label(asset):
-    from houqin.assets.choices import HoldingKind
 
     label = f"{asset.tag} {asset.name}"
     if asset.kind == HoldingKind.BULK:

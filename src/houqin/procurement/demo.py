@@ -10,12 +10,14 @@ made them already). Idempotent: a school that already has requests gets no new o
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from houqin.assets.models import Category
 from houqin.core import approvals
 from houqin.core.choices import Decision
 from houqin.core.demo import demo_step
-from houqin.core.models import Room
+from houqin.core.models import ApprovalRequest, Room
 from houqin.stock.choices import ItemCategory, WarehouseKind
 from houqin.stock.models import Item, Warehouse
 
@@ -77,9 +79,6 @@ class Chain:
         return self.demo.user("district.officer" if role == "district_officer" else f"{self.code}.{role}")
 
     def sign_all(self, subject, decision=Decision.APPROVE):
-        from django.contrib.contenttypes.models import ContentType
-
-        from houqin.core.models import ApprovalRequest
 
         approval = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject),
                                                   object_id=subject.pk).latest("pk")
@@ -161,7 +160,6 @@ def _requests(chain, items, room):
 
 
 def _category(code):
-    from houqin.assets.models import Category
 
     return Category.objects.filter(code=code).first()
 

@@ -4,14 +4,18 @@ from django.urls import reverse
 
 from houqin.core.choices import Role
 from houqin.core.home import Panel, panel
+from houqin.core.rules import visible
 from houqin.core.tenancy import scope
+
+from .choices import OrderStatus, RequestStatus
+from .models import Licence, PurchaseOrder, PurchaseRequest
+from .rules import BUYERS, RECEIVERS
 
 WARNED = {Role.BUYER, Role.KEEPER, Role.DIRECTOR}
 
 
 @panel
 def licences_panel(request):
-    from .models import Licence
 
     if request.school is None or not set(request.roles) & WARNED:
         return None
@@ -29,11 +33,7 @@ def licences_panel(request):
 @panel
 def requests_to_order_panel(request):
     """The buyer's approved requests with no order yet (已批准待下单)."""
-    from houqin.core.rules import visible
 
-    from .choices import RequestStatus
-    from .models import PurchaseRequest
-    from .rules import BUYERS
 
     if request.school is None or not set(request.roles) & BUYERS:
         return None
@@ -50,11 +50,7 @@ def requests_to_order_panel(request):
 def deliveries_panel(request):
     """Orders placed and not yet accepted: the deliveries the keeper (and the other receivers)
     are to accept (验收)."""
-    from houqin.core.rules import visible
 
-    from .choices import OrderStatus
-    from .models import PurchaseOrder
-    from .rules import RECEIVERS
 
     if request.school is None or not set(request.roles) & (RECEIVERS - {Role.BUYER}):
         return None

@@ -5,18 +5,24 @@ say no: 购物有申请；1000元以上报上级审核批准后再采购；货�
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
+from houqin.assets import services as assets
+from houqin.assets.choices import HoldingKind
+from houqin.assets.models import Asset
 from houqin.core import approvals
 from houqin.core.choices import SCHOOL_ROLES, ApprovalStatus, Decision, Role
-from houqin.core.models import Membership, SignOff
+from houqin.core.models import ApprovalRequest, Membership, SignOff
 from houqin.core.money import cents, yuan
 from houqin.core.rules import require
 from houqin.core.services import notify
 from houqin.core.tenancy import roles_in
+from houqin.stock import services as stock
+from houqin.stock.choices import ItemCategory
 
 from .choices import AcceptanceStatus, OrderStatus, RequestStatus, VoucherStatus
 from .models import (
@@ -277,7 +283,6 @@ REQUEST = approvals.register(approvals.Policy(
 
 
 def _check_food(request, supplier):
-    from houqin.stock.choices import ItemCategory
 
     if supplier.food:
         return
@@ -394,9 +399,6 @@ def submit_acceptance(acceptance, *, by):
 
 def _asset_for(line, acceptance, by):
     """Register an accepted fixed-asset line in the asset register (登记入账)."""
-    from houqin.assets import services as assets
-    from houqin.assets.choices import HoldingKind
-    from houqin.assets.models import Asset
 
     request_line, quantity = line.request_line, int(line.accepted)
     asset = Asset(
@@ -411,7 +413,6 @@ def _asset_for(line, acceptance, by):
 
 def _acceptance_approved(acceptance, approval, by):
     """不验收不入库: only now do consumables enter the stock ledger and fixed assets the register."""
-    from houqin.stock import services as stock
 
     acceptance = _locked(acceptance)
     for line in acceptance.lines.select_related("request_line__item", "request_line__asset_category",
@@ -450,9 +451,7 @@ ACCEPTANCE = approvals.register(approvals.Policy(
 
 
 def acceptance_approval(acceptance):
-    from django.contrib.contenttypes.models import ContentType
 
-    from houqin.core.models import ApprovalRequest
 
     return ApprovalRequest.objects.filter(
         content_type=ContentType.objects.get_for_model(Acceptance), object_id=acceptance.pk,
@@ -624,7 +623,6 @@ def remind_expiring_licences(today=None):
 
 def average_ratings(suppliers):
     """{supplier id: (average, count)} in one query."""
-    from django.db.models import Avg, Count
 
     rows = Rating.objects.filter(supplier__in=suppliers).values("supplier").annotate(a=Avg("score"), n=Count("id"))
     return {r["supplier"]: (Decimal(str(r["a"])).quantize(Decimal("0.1")), r["n"]) for r in rows}

@@ -20,12 +20,16 @@ import datetime
 from collections import deque
 from decimal import Decimal
 
+from django.db.models import Sum
+
+from houqin.core import approvals
 from houqin.core.choices import Decision, Role
 from houqin.core.demo import demo_step, gendata_step
 from houqin.core.models import Room, Term, User
 from houqin.core.money import cents
 from houqin.core.text import initials
 
+from . import reports, services
 from .choices import ItemCategory as C
 from .choices import ItemKind, MovementKind, WarehouseKind
 from .models import Batch, Item, Movement, Requisition, StockBalance, StockCount, Warehouse
@@ -162,7 +166,6 @@ def term_plan(target, scale_to=Decimal("0.85")):
 def _buy_term(school_items, warehouses, plan, start, end, today, keeper, people, by_code):
     """The term's purchases (two deliveries) and issues (three rounds) of the general items,
     posted in date order so that each movement's balance is the balance on its date."""
-    from . import services
 
     first = min(start + datetime.timedelta(days=2), today)
     second = min(start + datetime.timedelta(days=45), today, end)
@@ -195,7 +198,6 @@ def _buy_term(school_items, warehouses, plan, start, end, today, keeper, people,
 def _food(school_items, warehouse, today, by):
     """Three deliveries of each food: two months ago (used up), a month ago, and recently;
     the eggs delivered 26 days ago (30 days' shelf life) expire in 4 days with some left."""
-    from . import services
 
     for code, _n, _s, _u, price, shelf, per in FOOD:
         item = school_items[code]
@@ -210,9 +212,7 @@ def _food(school_items, warehouse, today, by):
 
 def _requisitions(demo, code, school, warehouses, items):
     """Requisitions in several states and one open monthly count, through the services."""
-    from houqin.core import approvals
 
-    from . import services
 
     keeper, director = demo.user(f"{code}.keeper"), demo.user(f"{code}.director")
     teacher, worker = demo.user(f"{code}.teacher"), demo.user(f"{code}.worker")
@@ -302,7 +302,6 @@ def demo_stock(demo):
 @demo_step("stock_totals", after=("procurement",))
 def demo_stock_totals(demo):
     """The current term's A4 paper purchase: whatever brings its consumables to the target."""
-    from . import reports, services
 
     for code, target in getattr(demo, "stock_to_balance", []):
         school = demo.school(code)
@@ -438,7 +437,6 @@ def _flush(gen, movements, batches):
 
 def ledger_mismatches(school):
     """Balance rows of the school that differ from the sum of its ledger: [] when consistent."""
-    from django.db.models import Sum
 
     # sums are rounded: SQLite adds decimals as binary floating point
     sums = {(r["warehouse_id"], r["item_id"]): (cents(r["q"]), cents(r["v"])) for r in Movement.objects.filter(

@@ -9,6 +9,7 @@ from houqin.core.home import Panel, Shortcut, panel, shortcut
 from houqin.core.rules import can, visible
 
 from .choices import RequisitionStatus as S
+from .models import Requisition, StockBalance
 from .rules import KEEPERS
 
 
@@ -24,7 +25,6 @@ def to_issue_panel(request):
     """The keeper's requisitions approved and waiting for their goods (待发放、部分发放)."""
     if request.school is None or not set(request.roles) & KEEPERS:
         return None
-    from .models import Requisition
 
     waiting = visible(Requisition.objects.all(), request).filter(status__in=[S.APPROVED, S.PARTLY_ISSUED])
     rows = list(waiting.order_by("submitted_at")[:8])
@@ -40,7 +40,6 @@ def low_stock_panel(request):
     """Items of a warehouse below their reorder level (最低库存)."""
     if request.school is None or not set(request.roles) & KEEPERS:
         return None
-    from .models import StockBalance
 
     low = (visible(StockBalance.objects.all(), request).select_related("item", "warehouse")
            .filter(item__reorder_level__gt=0, quantity__lt=F("item__reorder_level")))
@@ -57,7 +56,6 @@ def to_sign_panel(request):
     """The requester's issued supplies waiting for his signature (已发放待签收)."""
     if request.school is None:
         return None
-    from .models import Requisition
 
     mine = visible(Requisition.objects.all(), request).filter(requested_by=request.user, status=S.ISSUED)
     rows = list(mine.order_by("-submitted_at")[:6])

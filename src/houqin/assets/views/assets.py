@@ -24,6 +24,7 @@ from houqin.core.views.records import RecordAction, RecordPageMixin
 from .. import filtersets, forms, services
 from ..choices import AssetStatus, CompensationStatus, HoldingKind
 from ..models import Asset, AssetEvent, Compensation, Loan, ScrapRequest
+from .labels import scan_actions  # 报修 / 盘点 at hand, as after scanning the label
 
 # --- the register ----------------------------------------------------------------------
 
@@ -96,7 +97,6 @@ class AssetDetailView(RecordPageMixin, ObjectDetailView):
                       "scrap": forms.ScrapForm}
         action_forms = {name: self.step_form(form, name, when=name in allowed) for name, form in step_forms.items()}
         action_forms["split"] = self.step_form(forms.SplitForm, "split", when=splits)
-        from .labels import scan_actions  # 报修 / 盘点 at hand, as after scanning the label
 
         return super().get_context_data(
             **scan_actions(self.request, asset),

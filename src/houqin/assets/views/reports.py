@@ -18,6 +18,7 @@ from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
 
 from .. import excel, reports
 from ..choices import EventKind
+from ..filtersets import AssetFilterSet
 from ..importers import AssetImporter
 from ..models import Asset, Category
 from ..rules import own_rooms_only
@@ -227,11 +228,7 @@ class AssetExportView(AssetReportView):
 
     def get(self, request, *args, **kwargs):
         qs = self.assets()
-        try:
-            from ..filtersets import AssetFilterSet
-        except ImportError:  # pragma: no cover - the list page's filters are another module
-            AssetFilterSet = None
-        if AssetFilterSet is not None and request.GET:
+        if request.GET:
             filterset = AssetFilterSet(request.GET, queryset=qs, request=request)
             if filterset.is_valid():
                 qs = filterset.qs

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import FileResponse, HttpResponseRedirect
@@ -21,6 +22,7 @@ from ..columns import MONEY, Column, model_columns
 from ..forms import service_errors
 from ..money import is_money, yuan
 from ..rules import ADD, CHANGE, DELETE, VIEW, can, perms_for, takes_attachments, visible
+from ..services import attachments_of
 from ..templatetags.houqin import cell
 
 
@@ -181,15 +183,12 @@ class ObjectDetailView(SchoolScopedMixin, DetailView):
     HIDDEN = {"id", "school", "updated_at", "pinyin"}  # pinyin: the search's initials, not for reading
 
     def get_context_data(self, **kwargs):
-        from ..services import attachments_of
-
         obj = self.object
         rows = [
             (f.verbose_name, cell(obj, self.shown_as.get(f.name, f.name)))
             for f in obj._meta.concrete_fields
             if f.name not in self.HIDDEN and (self.fields is None or f.name in self.fields)
         ]
-        from django.contrib.contenttypes.models import ContentType
 
         roles = self.request.roles
         return super().get_context_data(

@@ -1,7 +1,7 @@
 """Pages of special equipment (特种设备) and its maintenance and inspection records."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -60,8 +60,6 @@ class RecordView(SchoolScopedMixin, View):
 
     def post(self, request, pk):
         if not can(request.roles, ADD, MaintenanceRecord):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("您的角色无权进行此操作")
         eq = get_object_or_404(self.get_queryset(), pk=pk)
         form = forms.RecordForm(request.POST, prefix="record")

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from houqin.assets.models import Asset
 from houqin.core.columns import Column
 from houqin.core.forms import EmptyForm
 from houqin.core.rules import ADD, VIEW, can, may, visible
@@ -24,10 +25,11 @@ from houqin.core.views.generic import (
     crud_urls,
 )
 from houqin.core.views.records import RecordAction, RecordPageMixin
+from houqin.stock import services as stock
 
 from .. import filtersets, forms, services
-from ..choices import OPEN, Status, Urgency
-from ..models import MaintenanceSettings, WorkOrder, WorkOrderEvent, WorkOrderPart
+from ..choices import OPEN, Status, TaskStatus, Urgency
+from ..models import MaintenanceSettings, PreventiveTask, WorkOrder, WorkOrderEvent, WorkOrderPart
 
 ORDER_RELATED = ("room__building", "worker", "reporter", "asset", "school__maintenancesettings")
 
@@ -46,8 +48,6 @@ class WorkOrderListView(ObjectListView):
 
 def stock_ready():
     try:
-        from houqin.stock import services as stock
-
         return hasattr(stock, "issue")
     except ImportError:  # pragma: no cover
         return False
@@ -126,8 +126,6 @@ class WorkOrderEditView(ObjectEditView):
         initial = {}
         asset_id = request.GET.get("asset")
         if asset_id and asset_id.isdigit():
-            from houqin.assets.models import Asset
-
             asset = visible(Asset.objects.filter(pk=asset_id), request).select_related("room").first()
             if asset is not None:
                 self.asset = asset
@@ -256,9 +254,6 @@ class MyJobsView(SchoolScopedMixin, View):
     model, action = WorkOrder, "take"
 
     def get(self, request):
-        from ..choices import TaskStatus
-        from ..models import PreventiveTask
-
         school, user = request.school, request.user
         orders = list(self.get_queryset().filter(worker__user=user, status__in=OPEN)
                       .select_related(*ORDER_RELATED).order_by("-urgency", "reported_at"))

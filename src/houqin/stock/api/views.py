@@ -109,8 +109,6 @@ class RequisitionViewSet(NoDeleteViewSet):
         data = self.input(s.WaiveSerializer)
         line = requisition.lines.filter(pk=data["line"]).first()
         if line is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"line": "明细不属于该领用单"})
         services.waive_old(line, by=request.user, reason=data["reason"])
         return self.fresh(requisition)

@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from houqin.wsgi import application
+
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
@@ -31,8 +33,6 @@ class HouqinServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from houqin.wsgi import application
-
         return application
 
 
