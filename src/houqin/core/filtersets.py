@@ -1,16 +1,14 @@
 """Filters shared by the list pages and the API. Related-object choices are narrowed to the
 request's school through SchoolFilterSet."""
 
-import datetime
 
 import django_filters as filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from .choices import CertificateKind, Employment, RoomKind
 from .forms import style
-from .models import Building, Campus, Certificate, Person, Room, SchoolClass, Term
+from .models import EXPIRING_DAYS, Building, Campus, Certificate, Person, Room, SchoolClass, Term, expiry_limit
 from .narrowing import narrow_choices
 
 
@@ -27,7 +25,7 @@ class ExpiringFilter(YesNoFilter):
     """已过期或30天内到期: 是 keeps the rows whose `expires_on` is at most 30 days from today;
     否 and 全部 keep every row."""
 
-    def __init__(self, *args, days=30, **kwargs):
+    def __init__(self, *args, days=EXPIRING_DAYS, **kwargs):
         self.days = days
         kwargs.setdefault("label", f"已过期或{days}天内到期")
         kwargs.setdefault("field_name", "expires_on")
@@ -36,8 +34,7 @@ class ExpiringFilter(YesNoFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        limit = timezone.localdate() + datetime.timedelta(days=self.days)
-        return self.get_method(qs)(**{f"{self.field_name}__lte": limit})
+        return self.get_method(qs)(**{f"{self.field_name}__lte": expiry_limit(within_days=self.days)})
 
 
 class AboveZeroFilter(YesNoFilter):

@@ -283,11 +283,20 @@ class Person(SchoolOwned):
         return self.name
 
 
-class CertificateQuerySet(SchoolQuerySet):
-    def expiring(self, today=None, within_days=30):
-        """Certificates already expired or expiring within `within_days`."""
-        today = today or timezone.localdate()
-        return self.filter(expires_on__lte=today + datetime.timedelta(days=within_days))
+EXPIRING_DAYS = 30  # 已过期或30天内到期: the warning window of certificates, licences and inspections
+
+
+def expiry_limit(today=None, within_days=EXPIRING_DAYS):
+    """The last expiry date that is already a warning: today plus the window."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=within_days)
+
+
+class ExpiringQuerySet(SchoolQuerySet):
+    """Rows with an `expires_on` (certificates, licences)."""
+
+    def expiring(self, today=None, within_days=EXPIRING_DAYS):
+        """Already expired or expiring within `within_days`."""
+        return self.filter(expires_on__lte=expiry_limit(today, within_days))
 
 
 class Certificate(SchoolOwned):
@@ -299,7 +308,7 @@ class Certificate(SchoolOwned):
     expires_on = models.DateField("有效期至", null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = CertificateQuerySet.as_manager()
+    objects = ExpiringQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "证件"

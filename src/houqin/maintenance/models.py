@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import AppendOnlyModel, Trail
-from houqin.core.models import Person, Room, School, SchoolOwned, SchoolSettings
+from houqin.core.models import EXPIRING_DAYS, Person, Room, School, SchoolOwned, SchoolSettings, expiry_limit
 from houqin.core.money import MONEY
 
 from .choices import (
@@ -225,10 +225,9 @@ class SpecialEquipment(SchoolOwned):
         due = self.maintenance_due_on()
         return self.active and (due is None or due < today)
 
-    def inspection_due_soon(self, today=None, within_days=30):
-        today = today or timezone.localdate()
+    def inspection_due_soon(self, today=None, within_days=EXPIRING_DAYS):
         return self.active and self.inspection_due_on is not None and \
-            self.inspection_due_on <= today + datetime.timedelta(days=within_days)
+            self.inspection_due_on <= expiry_limit(today, within_days)
 
 
 class MaintenanceRecord(AppendOnlyModel):

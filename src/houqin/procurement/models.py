@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from houqin.core.models import Room, SchoolOwned, SchoolSettings
+from houqin.core.models import ExpiringQuerySet, Room, SchoolOwned, SchoolSettings
 from houqin.core.money import MONEY, cents
 from houqin.stock.choices import ItemCategory
 from houqin.stock.models import QTY, Item, Warehouse
@@ -87,13 +87,6 @@ class Supplier(SchoolOwned):
         return None
 
 
-class LicenceQuerySet(models.QuerySet):
-    def expiring(self, today=None, within_days=30):
-        """Licences already expired or expiring within `within_days`."""
-        today = today or timezone.localdate()
-        return self.filter(expires_on__lte=today + datetime.timedelta(days=within_days))
-
-
 class Licence(SchoolOwned):
     """A licence of a supplier (营业执照、食品经营许可证) with its number and expiry (索证)."""
 
@@ -103,7 +96,7 @@ class Licence(SchoolOwned):
     expires_on = models.DateField("有效期至", null=True, blank=True, help_text="留空表示长期有效")
     history = HistoricalRecords()
 
-    objects = LicenceQuerySet.as_manager()
+    objects = ExpiringQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "供应商证照"
