@@ -20,8 +20,9 @@ SERIOUS = ("serious", "critical")
 # Brand, format and unit names a Chinese page may show as they are (the demo's HP printer, LED lamps).
 ALLOWED = {"houqin", "excel", "xlsx", "csv", "pdf", "api", "token", "qr", "png", "jpg", "jpeg", "wifi", "id",
            "mb", "kb", "mg", "kg", "ml", "hp", "led", "usb", "pvc"}
-# A word standing alone: not part of a code (BG-001, 91110108MA01) or a login name (a.teacher).
-WORD = re.compile(r"(?<![\w.-])[A-Za-z]{2,}(?![\w.-])")
+# A word standing alone: not part of a code (BG-001, 91110108MA01) or a login name (a.teacher),
+# but a word that ends a sentence ("Done.") or a clause ("Error-") counts.
+WORD = re.compile(r"(?<!\w)(?<!\w[.-])[A-Za-z]{2,}(?!\w|[.-]\w)")
 
 
 def english_words(page):
