@@ -251,55 +251,68 @@ def backup(path=None, *, using=DEFAULT_DB_ALIAS, storage=None):
     if path.is_dir():
         path = path / default_path().name
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = connections[using]
-    rows, files = Counter(), {}
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".houqin-backup-") as tmp:
         tmp = Path(tmp)
-        (tmp / "data").mkdir()
-        with snapshot(using):
-            created_at = timezone.now()
-            migrations = applied_migrations(using)
-            for index, model in enumerate(dump_models(), start=1):
-                name = f"data/{index:04d}-{model._meta.label_lower.replace('.', '-')}.jsonl"
-                _dump_table(model, tmp / name, using, rows)
-                if rows[model._meta.label_lower]:
-                    files[name] = _sha256(tmp / name)
-                else:
-                    (tmp / name).unlink()
-        media = media_files(storage)
+        manifest = _dump_data(tmp, using)
         part = path.with_name(path.name + ".part")
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # password hashes, TOTP keys
         try:
-            with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz", compresslevel=6) as tar:
-                mtime = created_at.timestamp()
-                for name in files:
-                    with open(tmp / name, "rb") as f:
-                        tar.addfile(_tarinfo(name, (tmp / name).stat().st_size, mtime), f)
-                for name in media:
-                    with storage.open(name, "rb") as f:
-                        reader = _Hashing(f)
-                        tar.addfile(_tarinfo(f"media/{name}", storage.size(name), mtime), reader)
-                    files[f"media/{name}"] = reader.digest.hexdigest()
-                manifest = {
-                    "format": FORMAT,
-                    "houqin": houqin_version(),
-                    "created_at": created_at.isoformat(),
-                    "database": connection.vendor,
-                    "migrations": migrations,
-                    "rows": dict(sorted((label, n) for label, n in rows.items() if n)),
-                    "media": len(media),
-                    "files": files,
-                }
-                data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-                with tempfile.TemporaryFile() as f:
-                    f.write(data)
-                    f.seek(0)
-                    tar.addfile(_tarinfo(MANIFEST, len(data), mtime), f)
+            _write_archive(part, tmp, manifest, storage)
             os.replace(part, path)
         finally:
             if part.exists():
                 part.unlink()
     return Result(path=path, manifest=manifest, seconds=time.perf_counter() - started, size=path.stat().st_size)
+
+
+def _dump_data(tmp, using):
+    """Every table as JSON lines under tmp/data, read in one snapshot; the manifest so far
+    (the data files' checksums, the row counts, the migrations)."""
+    rows, files = Counter(), {}
+    (tmp / "data").mkdir()
+    with snapshot(using):
+        created_at = timezone.now()
+        migrations = applied_migrations(using)
+        for index, model in enumerate(dump_models(), start=1):
+            name = f"data/{index:04d}-{model._meta.label_lower.replace('.', '-')}.jsonl"
+            _dump_table(model, tmp / name, using, rows)
+            if rows[model._meta.label_lower]:
+                files[name] = _sha256(tmp / name)
+            else:
+                (tmp / name).unlink()
+    return {
+        "format": FORMAT,
+        "houqin": houqin_version(),
+        "created_at": created_at.isoformat(),
+        "database": connections[using].vendor,
+        "migrations": migrations,
+        "rows": dict(sorted((label, n) for label, n in rows.items() if n)),
+        "media": 0,
+        "files": files,
+    }
+
+
+def _write_archive(part, tmp, manifest, storage):
+    """The data files, the media files (their checksums added to the manifest as they are
+    read) and the manifest, gzipped into `part`, readable by the owner only."""
+    files = manifest["files"]
+    mtime = datetime.datetime.fromisoformat(manifest["created_at"]).timestamp()
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # password hashes, TOTP keys
+    with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz", compresslevel=6) as tar:
+        for name in list(files):
+            with open(tmp / name, "rb") as f:
+                tar.addfile(_tarinfo(name, (tmp / name).stat().st_size, mtime), f)
+        media = media_files(storage)
+        for name in media:
+            with storage.open(name, "rb") as f:
+                reader = _Hashing(f)
+                tar.addfile(_tarinfo(f"media/{name}", storage.size(name), mtime), reader)
+            files[f"media/{name}"] = reader.digest.hexdigest()
+        manifest["media"] = len(media)
+        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        with tempfile.TemporaryFile() as f:
+            f.write(data)
+            f.seek(0)
+            tar.addfile(_tarinfo(MANIFEST, len(data), mtime), f)
 
 
 # --- Restore -----------------------------------------------------------------------------
@@ -322,6 +335,28 @@ def unpack(path, into):
     """Extract the archive into the directory `into` and check every member's sha256 against
     the manifest; returns the manifest. Raises BackupError on anything amiss."""
     into = Path(into)
+    digests = _extract(path, into)
+    if MANIFEST not in digests:
+        raise BackupError("备份文件里没有 manifest.json：不是 houqin backup 生成的备份")
+    try:
+        manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))
+        expected = manifest["files"]
+    except (ValueError, KeyError, TypeError):
+        raise BackupError("备份文件的 manifest.json 已损坏")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"不认识的备份格式 {manifest.get('format')!r}（本版本读取格式 {FORMAT}）")
+    del digests[MANIFEST]
+    if missing := sorted(set(expected) - set(digests)):
+        raise BackupError(f"备份文件不完整，缺少：{'、'.join(missing[:5])}")
+    if extra := sorted(set(digests) - set(expected)):
+        raise BackupError(f"备份文件里有清单之外的内容：{'、'.join(extra[:5])}")
+    if changed := sorted(name for name, digest in digests.items() if expected[name] != digest):
+        raise BackupError(f"备份文件已被改动或损坏，校验和不符：{'、'.join(changed[:5])}")
+    return manifest
+
+
+def _extract(path, into):
+    """Every member written under `into`, with its sha256; only the names a backup writes."""
     digests = {}
     try:
         # The whole gzip stream first: its CRC catches a changed byte anywhere, even where tar
@@ -347,23 +382,7 @@ def unpack(path, into):
         raise BackupError(f"找不到备份文件 {path}")
     except (tarfile.TarError, EOFError, zlib.error, OSError) as e:
         raise BackupError(f"备份文件已损坏，无法读取（{e}）")
-    if MANIFEST not in digests:
-        raise BackupError("备份文件里没有 manifest.json：不是 houqin backup 生成的备份")
-    try:
-        manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))
-        expected = manifest["files"]
-    except (ValueError, KeyError, TypeError):
-        raise BackupError("备份文件的 manifest.json 已损坏")
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"不认识的备份格式 {manifest.get('format')!r}（本版本读取格式 {FORMAT}）")
-    del digests[MANIFEST]
-    if missing := sorted(set(expected) - set(digests)):
-        raise BackupError(f"备份文件不完整，缺少：{'、'.join(missing[:5])}")
-    if extra := sorted(set(digests) - set(expected)):
-        raise BackupError(f"备份文件里有清单之外的内容：{'、'.join(extra[:5])}")
-    if changed := sorted(name for name, digest in digests.items() if expected[name] != digest):
-        raise BackupError(f"备份文件已被改动或损坏，校验和不符：{'、'.join(changed[:5])}")
-    return manifest
+    return digests
 
 
 def check_migrations(manifest, using):
