@@ -274,8 +274,6 @@ def event_ledger(school, *, start=None, end=None, category=None, kind=None, asse
     """AssetEvent rows of the school, filtered; `assets` narrows to visible holdings."""
     # the optional rooms are fetched after the LIMIT (prefetch), not LEFT JOINed: those joins
     # made PostgreSQL hash-join the whole period instead of reading (school, at) backwards
-
-
     rooms = Room.objects.select_related("building")
     qs = AssetEvent.objects.filter(school=school).select_related("asset__category", "by").prefetch_related(
         Prefetch("from_room", queryset=rooms), Prefetch("to_room", queryset=rooms))

@@ -438,7 +438,6 @@ def _asset_lookup(text):
     """What a scanner typed, as a filter on StocktakeLine: a QR label carries the address of
     the scan page (/assets/scan/<tag>/) or of the asset page; a USB scanner types the tag."""
 
-
     if "/" in text:
         try:
             match = resolve(unquote(urlsplit(text).path))

@@ -117,7 +117,6 @@ def district_panel(request):
     if Role.DISTRICT_OFFICER not in request.roles:
         return None
 
-
     district_id = request.school.district_id
     pending = dict(
         ApprovalRequest.objects.filter(school__district_id=district_id, status=ApprovalStatus.PENDING)

@@ -95,7 +95,6 @@ def two_factor_required_anywhere(user):
     (X-School), so the second factor is due when any of his schools asks it of one of his
     roles there, or when he has enrolled a device."""
 
-
     strict = Membership.objects.filter(
         Q(school__require_two_factor=True) | Q(district__schools__require_two_factor=True),
         user=user, role__in=TWO_FACTOR_ROLES,

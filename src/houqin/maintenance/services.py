@@ -329,7 +329,6 @@ def equipment_alerts(school, today=None):
     """(equipment or person, text, url) for the home-page panel: maintenance overdue, annual
     inspection due within 30 days, operators whose licence has expired."""
 
-
     today = today or timezone.localdate()
     alerts = []
     licences = Prefetch("operators__certificates", to_attr="licences",

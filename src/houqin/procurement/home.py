@@ -34,7 +34,6 @@ def licences_panel(request):
 def requests_to_order_panel(request):
     """The buyer's approved requests with no order yet (已批准待下单)."""
 
-
     if request.school is None or not set(request.roles) & BUYERS:
         return None
     approved = visible(PurchaseRequest.objects.all(), request).filter(status=RequestStatus.APPROVED)
@@ -50,7 +49,6 @@ def requests_to_order_panel(request):
 def deliveries_panel(request):
     """Orders placed and not yet accepted: the deliveries the keeper (and the other receivers)
     are to accept (验收)."""
-
 
     if request.school is None or not set(request.roles) & (RECEIVERS - {Role.BUYER}):
         return None

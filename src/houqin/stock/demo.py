@@ -213,7 +213,6 @@ def _food(school_items, warehouse, today, by):
 def _requisitions(demo, code, school, warehouses, items):
     """Requisitions in several states and one open monthly count, through the services."""
 
-
     keeper, director = demo.user(f"{code}.keeper"), demo.user(f"{code}.director")
     teacher, worker = demo.user(f"{code}.teacher"), demo.user(f"{code}.worker")
     general = warehouses[GENERAL]
