@@ -245,7 +245,6 @@ def _settle_sign_prompts(approval, signer=None):
 
 
 def _notify_signers(approval):
-
     roles = approval.steps[approval.step]["roles"]
     members = Membership.objects.filter(
         Q(school=approval.school) | Q(district_id=approval.school.district_id, role=Role.DISTRICT_OFFICER),

@@ -404,7 +404,6 @@ def check_migrations(manifest, using):
 
 
 def check_empty(using):
-
     schools = School._base_manager.using(using).count()
     users = User._base_manager.using(using).count()
     ledgers = [m._meta.verbose_name for m in dump_models()

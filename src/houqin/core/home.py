@@ -81,7 +81,6 @@ def what_i_can_do_panel(request):
 
 @panel
 def approvals_panel(request):
-
     pending = inbox(request.user).order_by("created_at")
     items = [(a.title, a.get_absolute_url(), a.school.name) for a in pending[:5]]
     if not items and not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.DISTRICT_OFFICER}:
@@ -91,7 +90,6 @@ def approvals_panel(request):
 
 @panel
 def certificates_panel(request):
-
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.CANTEEN,
                                                            Role.DISTRICT_OFFICER}:
         return None
@@ -105,7 +103,6 @@ def certificates_panel(request):
 
 @panel
 def notifications_panel(request):
-
     unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
     items = [(n.title, n.url or reverse("core:notification_list"), "") for n in unread[:5]]
     return Panel("未读通知", reverse("core:notification_list"), unread.count(), items, "info")

@@ -17,7 +17,6 @@ MANAGERS = {Role.PRINCIPAL, Role.DIRECTOR}
 
 
 def _orders(request):
-
     return visible(WorkOrder.objects.all(), request).select_related("room__building", "school__maintenancesettings")
 
 

@@ -81,7 +81,6 @@ def resolve(plan, school_id):
 
 
 def _asset_label(asset):
-
     label = f"{asset.tag} {asset.name}"
     if asset.kind == HoldingKind.BULK:
         label += f" ×{asset.quantity}{asset.unit}"

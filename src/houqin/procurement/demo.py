@@ -79,7 +79,6 @@ class Chain:
         return self.demo.user("district.officer" if role == "district_officer" else f"{self.code}.{role}")
 
     def sign_all(self, subject, decision=Decision.APPROVE):
-
         approval = ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject),
                                                   object_id=subject.pk).latest("pk")
         while approval.status == "pending":
@@ -160,7 +159,6 @@ def _requests(chain, items, room):
 
 
 def _category(code):
-
     return Category.objects.filter(code=code).first()
 
 

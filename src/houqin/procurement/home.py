@@ -16,7 +16,6 @@ WARNED = {Role.BUYER, Role.KEEPER, Role.DIRECTOR}
 
 @panel
 def licences_panel(request):
-
     if request.school is None or not set(request.roles) & WARNED:
         return None
     due = scope(Licence.objects.all(), request.school).expiring().select_related("supplier")

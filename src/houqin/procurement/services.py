@@ -283,7 +283,6 @@ REQUEST = approvals.register(approvals.Policy(
 
 
 def _check_food(request, supplier):
-
     if supplier.food:
         return
     food = [line.name for line in request.lines.select_related("item")
