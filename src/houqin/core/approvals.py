@@ -254,12 +254,12 @@ def _notify_signers(approval):
     notify(users, school=approval.school, title=f"{SIGN_PROMPT}{approval.title}", url=approval.get_absolute_url())
 
 
-def inbox(user):
-    """Pending approvals the user can sign now (待我审批), across all his schools."""
+def inbox(user, held=None):
+    """Pending approvals the user can sign now (待我审批), across all his schools; `held`, his
+    memberships when the request has read them already."""
     q = Q()
-    for school_id, district_id, role in Membership.objects.filter(user=user).values_list(
-        "school_id", "district_id", "role"
-    ):
+    held = Membership.objects.filter(user=user) if held is None else held
+    for school_id, district_id, role in ((m.school_id, m.district_id, m.role) for m in held):
         scope = Q(school__district_id=district_id) if role == Role.DISTRICT_OFFICER else Q(school_id=school_id)
         q |= scope & Q(awaiting__contains=f"|{role}|")
     if not q:

@@ -13,6 +13,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from .approvals import inbox
 from .choices import ApprovalStatus, Role
+from .context_processors import unread_count
 from .menu import menu_for
 from .models import ApprovalRequest, Certificate, Notification, School
 from .tenancy import scope
@@ -81,7 +82,7 @@ def what_i_can_do_panel(request):
 
 @panel
 def approvals_panel(request):
-    pending = inbox(request.user).order_by("created_at")
+    pending = inbox(request.user, request.memberships).order_by("created_at")
     items = [(a.title, a.get_absolute_url(), a.school.name) for a in pending[:5]]
     if not items and not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.DISTRICT_OFFICER}:
         return None  # who signs only now and then is not shown an empty inbox first
@@ -105,7 +106,7 @@ def certificates_panel(request):
 def notifications_panel(request):
     unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
     items = [(n.title, n.url or reverse("core:notification_list"), "") for n in unread[:5]]
-    return Panel("未读通知", reverse("core:notification_list"), unread.count(), items, "info")
+    return Panel("未读通知", reverse("core:notification_list"), unread_count(request), items, "info")
 
 
 @panel

@@ -32,9 +32,12 @@ class SchoolNotAllowed(Exception):
 
 def activate(request, user):
     """Set request.school and request.roles for this user. The school comes from the API
-    header, else the session, else the user's first school."""
-    schools = list(schools_for(user).order_by("district__code", "code"))
-    request.my_schools = schools  # for the header's switcher: one query per request
+    header, else the session, else the user's first school. One query reads the user's
+    memberships with their schools (a district officer's schools take a second)."""
+    held = list(Membership.objects.filter(user=user).select_related("school__district"))
+    schools = _schools_of(held)
+    request.my_schools = schools  # for the header's switcher
+    request.memberships = held  # for the approvals inbox
     code = request.META.get(API_HEADER)
     school = None
     if code:
@@ -46,9 +49,20 @@ def activate(request, user):
     if school is None and schools:
         school = schools[0]
     request.school = school
-    request.roles = roles_in(user, school)
+    request.roles = frozenset() if school is None else frozenset(
+        Role(m.role) for m in held if m.school_id == school.pk or m.district_id == school.district_id)
     request.activated_for = user.pk  # the API reuses this when its caller is the same user
     return school
+
+
+def _schools_of(held):
+    """schools_for, from memberships already read: the schools held in, and every school of
+    the districts overseen, by district and code."""
+    found = {m.school_id: m.school for m in held if m.school_id}
+    overseen = [m.district_id for m in held if m.district_id and m.role == Role.DISTRICT_OFFICER]
+    if overseen:
+        found.update((s.pk, s) for s in School.objects.filter(district_id__in=overseen).select_related("district"))
+    return sorted(found.values(), key=lambda s: (s.district.code, s.code))
 
 
 def switch_school(request, school_id):

@@ -44,7 +44,8 @@ def switch(request):
 
 @login_required
 def approval_inbox(request):
-    page = Paginator(approvals.inbox(request.user).order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    pending = approvals.inbox(request.user, request.memberships).order_by("-created_at")
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
     return render(request, "core/approval_inbox.html", {"page_obj": page})
 
 
@@ -54,7 +55,7 @@ def _visible_approval(request, pk):
         found = scope(ApprovalRequest.objects.all(), request.school).filter(pk=pk).first()
         if found:
             return found
-    return get_object_or_404(approvals.inbox(request.user), pk=pk)
+    return get_object_or_404(approvals.inbox(request.user, request.memberships), pk=pk)
 
 
 @login_required
