@@ -7,8 +7,11 @@ with the test that covers them, in each app's tests/<app>/declared.py.
 """
 
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from houqin.core.models import Membership
 from houqin.core.rules import RULES
 from houqin.core.tenancy import schools_for
 
@@ -73,8 +76,6 @@ def test_district_officer_sees_his_district_only(world):
 
 
 def test_school_switcher_only_offers_own_schools(world):
-    from houqin.core.models import Membership
-
     user = world.user("teacher", "a")
     Membership.objects.create(user=user, school=world.schools["b"], role="keeper")
     client = world.client("teacher", "a")
@@ -106,3 +107,19 @@ def test_school_settings_only_for_own_school_managers(world):
     officer = world.client("district_officer")
     assert officer.get(reverse("core:school_detail", args=[world.schools["b"].pk])).status_code == 200
     assert officer.get(reverse("core:school_detail", args=[world.schools["c"].pk])).status_code == 404
+
+
+def test_a_request_reads_the_users_memberships_once(world):
+    """activate() reads the memberships with their schools in one query and derives the
+    switcher's schools, the roles and the approvals inbox from them; a district officer's
+    schools are one more query, on schools. The roles are those of the active school only."""
+    Membership.objects.create(user=world.user("teacher", "a"), school=world.schools["b"], role="keeper")
+    for role in ("teacher", "district_officer", "director"):
+        client = world.client(role, "a")
+        client.get(reverse("core:home"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("core:home"))
+        reads = [q["sql"] for q in queries.captured_queries if 'FROM "core_membership"' in q["sql"]]
+        assert len(reads) == 1, (role, reads)
+    assert set(world.client("teacher", "a").get(reverse("core:home")).context["roles"]) == {"teacher"}
+    assert response.context["school"] == world.schools["a"]
