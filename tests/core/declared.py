@@ -12,6 +12,8 @@ COVERED_ELSEWHERE = {
     "core.approvalrequest": "test_approvals.test_other_schools_approval_is_404 (+ API contract)",
     "core.signoff": "test_approvals: signed only through its approval; append-only",
     "core.importjob": "made by an import's upload: test_importer.TestTheJobPage (other school's 404) + route walk",
+    "core.exportjob": "made by a long export: test_exports.test_only_its_owner_opens_an_export (the owner only; "
+                      "same school's others, other school and officer 404) + route walk",
     "core.attachment": "test_attachments.test_download_is_an_attachment_of_the_own_school_only",
     "core.notification": "test_notifications.test_notifications_are_private (per recipient)",
     "core.membership": "test_members (list scoped, grant/revoke per role, other school's 404)",

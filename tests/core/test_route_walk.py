@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -28,7 +29,7 @@ from houqin.assets.models import StocktakeLine
 from houqin.core.choices import SCHOOL_ROLES, Role
 from houqin.core.demo import build_demo
 from houqin.core.importers import PersonImporter
-from houqin.core.models import Attachment, District, ImportJob, Membership, School, User
+from houqin.core.models import Attachment, District, ExportJob, ImportJob, Membership, School, User
 from houqin.core.rules import ADD, ROWS, RULES, VIEW, can, takes_attachments, visible
 from houqin.core.services import attach
 from houqin.core.tenancy import roles_in, scope
@@ -180,6 +181,9 @@ def _build_demo():
         attach(order, SimpleUploadedFile("door.png", PNG), by=order.reporter, kind="photo")
         for importer in (PersonImporter, ItemImporter, SupplierImporter, AssetImporter):  # an import of each kind
             ImportJob.objects.create(school=school, importer=importer.path(), filename="x.xlsx", by=order.reporter)
+        export = ExportJob(school=school, view="core:person_export", label="教职工", by=order.reporter,
+                           status=ExportJob.Status.DONE, filename="x.xlsx")  # a background export, written
+        export.file.save("x.xlsx", ContentFile(b"PK"), save=True)
     officer = User.objects.create_user("elsewhere.officer", display_name="邻区勤办")
     Membership.objects.create(user=officer, district=elsewhere, role=Role.DISTRICT_OFFICER)
     return esyx, styx, officer

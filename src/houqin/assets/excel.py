@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from houqin.core.excel import safe, unsafe, workbook_file  # noqa: F401 - unsafe: the tests read it here
+from houqin.core.exports import counted
 
 from .choices import AssetStatus, FundingSource, HoldingKind
 from .reports import accumulated_expr, month_of
@@ -24,7 +25,7 @@ EXPORT_HEADERS = [
 ]
 
 
-def export_assets(queryset, *, date=None, title="资产清单"):
+def export_assets(queryset, *, date=None, title="资产清单", progress=None):
     """A write-only workbook of the holdings (one query, streamed in chunks); returns a file."""
     date = date or datetime.date.today()
     kinds, statuses, funding = dict(HoldingKind.choices), dict(AssetStatus.choices), dict(FundingSource.choices)
@@ -38,7 +39,7 @@ def export_assets(queryset, *, date=None, title="资产清单"):
                          "unit_price", "quantity", "unit", "purchase_date", "funding_source",
                          "supplier", "invoice_number", "warranty_end", "room__building__name", "room__name",
                          "custodian__name", "status", "capitalised", "x_accumulated", "notes"))
-    for r in rows.iterator(chunk_size=2000):
+    for r in counted(rows.iterator(chunk_size=2000), progress):
         (tag, name, code, cat, kind, spec, brand, price, qty, unit, bought, fund, supplier, invoice,
          warranty, building, room, custodian, status, capitalised, accumulated, notes) = r
         original = (price * qty).quantize(Decimal("0.01"))

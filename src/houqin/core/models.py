@@ -561,6 +561,47 @@ class ImportJob(SchoolOwned):
         return min(99, round(100 * self.checked / self.size)) if self.size else 0
 
 
+class ExportJob(SchoolOwned):
+    """A list's Excel export written in the background (core/exports.py) because it has more
+    rows than a request should write: the export and its filters, how far the worker has got,
+    and the file, which only the person who asked for it downloads."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    view = models.CharField("导出", max_length=200)  # the export's URL name, e.g. assets:asset_export
+    query = models.TextField("筛选条件", blank=True)  # the list's query string
+    label = models.CharField("内容", max_length=200)
+    by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="导出人")
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    size = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    file = models.FileField("文件", upload_to="exports/", blank=True)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    error = models.CharField("失败原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.label}（{self.get_status_display()}）"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.finished:
+            return 100
+        return min(99, round(100 * self.done / self.size)) if self.size else 0
+
+
 # --- API tokens ---------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .choices import SCHOOL_ROLES, Role
 from .tenancy import is_school_owned, roles_in, scope
@@ -90,6 +91,9 @@ RULES = {
     "core.attachment": rule(EVERYONE, add=EVERYONE, change=MANAGERS, delete=MANAGERS, attachments=False),
     # An import's job is seen only through its importer's pages, by who may add that model.
     "core.importjob": rule((), add=(), district=False, attachments=False),
+    # A background export: each sees his own (the file holds what his roles could see then).
+    "core.exportjob": rule(EVERYONE, add=(), change=(), delete=(), attachments=False,
+                           rows=own_rows((), lambda user: Q(by=user))),
     "core.notification": rule(EVERYONE, add=()),
     # Accounts and roles of the school; services.grant_role limits which roles each may grant.
     "core.membership": rule(MANAGERS, add=MANAGERS, change=(), delete=MANAGERS),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
-from . import services
+from . import exports, services
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,9 @@ def certificate_reminders(today):
     """证件到期提醒：已过期或30天内到期的证件通知校长和总务主任。"""
     created = services.remind_expiring_certificates(today)
     return f"新发通知 {created} 条"
+
+
+@task("exports")
+def old_exports(today):
+    """删除保存超过7天的后台导出文件（导出记录保留）。"""
+    return f"删除导出文件 {exports.purge(today)} 个"

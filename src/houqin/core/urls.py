@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import lookup, models
 from .importers import PersonImporter
-from .views import account, auth, members, pages, places, school
+from .views import account, auth, exports, members, pages, places, school
 from .views.generic import crud_urls, export_path
 from .views.imports import import_urls
 
@@ -47,6 +47,7 @@ urlpatterns = [
     *crud_urls(models.Person, list_view=places.PersonListView, detail_view=places.PersonDetailView,
                edit_view=places.PersonEditView, prefix="people"),
     *import_urls(PersonImporter, "people"),
+    *exports.urlpatterns,
     *crud_urls(models.Certificate, list_view=places.CertificateListView,
                detail_view=places.CertificateDetailView, edit_view=places.CertificateEditView,
                prefix="certificates"),

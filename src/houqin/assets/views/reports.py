@@ -13,8 +13,9 @@ from houqin.core.excel import table_workbook
 from houqin.core.models import Room
 from houqin.core.params import date_param
 from houqin.core.rules import ADD, can, visible
+from houqin.core.views.generic import export_response
 from houqin.core.views.imports import import_urls
-from houqin.core.views.reports import SIGN_REPORT, ReportView, xlsx_response
+from houqin.core.views.reports import SIGN_REPORT, ReportView
 
 from .. import excel, reports
 from ..choices import EventKind
@@ -222,18 +223,28 @@ class QuarterlyView(AssetReportView):
 
 
 class AssetExportView(AssetReportView):
-    """The asset list, filtered as the list page filters it, as an Excel file (streamed)."""
+    """The asset list, filtered as the list page filters it, as an Excel file (written by the
+    worker when it is long: core.views.generic.export_response)."""
 
     action = ADD  # the keepers export and import (rules: add on assets.asset)
 
     def get(self, request, *args, **kwargs):
+        return export_response(self)
+
+    def export_rows(self):
         qs = self.assets()
-        if request.GET:
-            filterset = AssetFilterSet(request.GET, queryset=qs, request=request)
+        if self.request.GET:
+            filterset = AssetFilterSet(self.request.GET, queryset=qs, request=self.request)
             if filterset.is_valid():
                 qs = filterset.qs
-        out = excel.export_assets(qs, date=timezone.localdate(), title=f"{request.school.name} 资产清单")
-        return xlsx_response(out, self.filename({}))
+        return qs
+
+    def export_label(self):
+        return f"{self.request.school.name} 资产清单"
+
+    def export_file(self, rows, progress=None):
+        out = excel.export_assets(rows, date=timezone.localdate(), title=self.export_label(), progress=progress)
+        return out, self.filename({})
 
     def export_name(self, context):
         return "资产清单"

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
-from .. import excel
+from .. import excel, exports
 from ..columns import MONEY, Column, model_columns
 from ..forms import service_errors
 from ..money import is_money, yuan
@@ -139,15 +139,37 @@ class ObjectListView(SchoolScopedMixin, ListView):
         return qs.select_related(*self.export_related) if self.export_related else qs
 
     def export(self):
+        return export_response(self)
+
+    def export_rows(self):
+        return self.export_queryset(self.get_queryset())
+
+    def export_label(self):
+        return f"{self.request.school.name} {self.model._meta.verbose_name}"
+
+    def export_file(self, rows, progress=None):
         """The rows as an .xlsx file, read in chunks: one query whatever the size."""
-        qs = self.export_queryset(self.get_queryset())
         today = timezone.localdate()
         school, label = self.request.school, self.model._meta.verbose_name
         columns = self.export_columns or self.table_columns()
         subtitle = "；".join(filter(None, [f"导出日期 {today:%Y-%m-%d}", filter_summary(self.filterset)]))
-        out = excel.list_workbook(f"{school.name} {label}", columns, qs.iterator(chunk_size=2000), subtitle=subtitle)
-        return FileResponse(out, as_attachment=True, filename=f"{school.code}-{label}-{today:%Y%m%d}.xlsx",
-                            content_type=excel.XLSX)
+        out = excel.list_workbook(f"{school.name} {label}", columns,
+                                  exports.counted(rows.iterator(chunk_size=2000), progress), subtitle=subtitle)
+        return out, f"{school.code}-{label}-{today:%Y%m%d}.xlsx"
+
+
+def export_response(view):
+    """The export `view` was asked for: its file at once up to HOUQIN_EXPORT_INLINE_ROWS rows,
+    else a background export (core/exports.py) and the page that follows it. The view gives
+    `export_rows()`, the rows filtered as its list is, `export_file(rows, progress=None)`, the
+    rewound file and its name, and `export_label()`."""
+    rows = view.export_rows()
+    size = rows.count()
+    if size > exports.inline_rows():
+        job = exports.start(view.request, size, view.export_label())
+        return HttpResponseRedirect(reverse("core:exportjob_detail", args=[job.pk]))
+    out, filename = view.export_file(rows)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=excel.XLSX)
 
 
 def filter_summary(filterset):
