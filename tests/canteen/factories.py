@@ -92,3 +92,66 @@ class AccompaniedMealFactory(DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     person = factory.SubFactory(PersonFactory, school=factory.SelfAttribute("..school"))
     comments = "米饭偏硬"
+
+
+class DishFactory(DjangoModelFactory):
+    """A dish with one ingredient (`grams` of it, meat for a 荤菜) unless told `ingredients=[]`."""
+
+    class Meta:
+        model = models.Dish
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"菜品{n}")
+    kind = "meat"
+
+    @factory.post_generation
+    def ingredients(dish, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = extracted if extracted is not None else [("食材", 60, dish.kind == "meat")]
+        for name, grams, meat in rows:
+            models.DishIngredient.objects.create(dish=dish, name=name, grams=Decimal(grams), meat=meat)
+
+
+class WeekMenuFactory(DjangoModelFactory):
+    class Meta:
+        model = models.WeekMenu
+
+    school = factory.SubFactory(SchoolFactory)
+    week_start = factory.Sequence(lambda n: datetime.date(2026, 8, 31) + datetime.timedelta(weeks=n))
+
+
+def full_menu(school, week_start, *, meat=2, vegetable=2, soup=1, days=5):
+    """A week's menu (lunch only, the default settings) with `meat` / `vegetable` / `soup`
+    dishes each day."""
+    menu = WeekMenuFactory(school=school, week_start=week_start)
+    dishes = ([DishFactory(school=school, kind="meat") for _ in range(meat)]
+              + [DishFactory(school=school, kind="vegetable") for _ in range(vegetable)]
+              + [DishFactory(school=school, kind="soup") for _ in range(soup)])
+    for n in range(days):
+        for dish in dishes:
+            models.MenuEntry.objects.create(menu=menu, day=week_start + datetime.timedelta(days=n), dish=dish)
+    return menu
+
+
+class DinerCountFactory(DjangoModelFactory):
+    class Meta:
+        model = models.DinerCount
+
+    school = factory.SubFactory(SchoolFactory)
+    date = factory.Sequence(lambda n: datetime.date(2026, 9, 1) + datetime.timedelta(days=n))
+    students = 300
+    entitled_students = 120
+    staff = 20
+
+
+class CanteenEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = models.CanteenEntry
+
+    school = factory.SubFactory(SchoolFactory)
+    date = datetime.date(2026, 9, 15)
+    kind = "fees"
+    amount = Decimal("1000.00")
+    recorded_by = factory.SubFactory(UserFactory)

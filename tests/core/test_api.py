@@ -39,12 +39,16 @@ from ..api_contracts import API, ApiContract, api_client, assert_error
 from ..assets.test_api import schema_sample_ids as asset_sample_ids
 from ..canteen.factories import (
     AccompaniedMealFactory,
+    CanteenEntryFactory,
     CanteenWorkerFactory,
+    DinerCountFactory,
+    DishFactory,
     DisinfectionFactory,
     KitchenCheckFactory,
     MealFactory,
     MorningCheckFactory,
     SampleRecordFactory,
+    WeekMenuFactory,
 )
 from ..contracts import statements
 from ..factories import (
@@ -518,6 +522,10 @@ def canteen_sample_ids(school):
         "disinfections": DisinfectionFactory(school=school).pk,
         "kitchen-checks": KitchenCheckFactory(school=school).pk,
         "accompanied-meals": AccompaniedMealFactory(school=school).pk,
+        "dishes": DishFactory(school=school).pk,
+        "week-menus": WeekMenuFactory(school=school).pk,
+        "diner-counts": DinerCountFactory(school=school).pk,
+        "canteen-entries": CanteenEntryFactory(school=school).pk,
     }
 
 

@@ -68,3 +68,50 @@ class BoardStatus(StatusChoices):
     PENDING = "pending", "未到时间"
 
     BADGES = nonmember({"done": "success", "missing": "danger", "failed": "warning", "pending": "secondary"})
+
+
+class DishKind(models.TextChoices):
+    MEAT = "meat", "荤菜"
+    VEGETABLE = "vegetable", "素菜"
+    SOUP = "soup", "汤"
+    STAPLE = "staple", "主食"
+    OTHER = "other", "其他"
+
+
+class MenuStatus(StatusChoices):
+    DRAFT = "draft", "草稿"
+    PENDING = "pending", "待审批"
+    PUBLISHED = "published", "已公示"
+    REJECTED = "rejected", "已退回"
+
+    BADGES = nonmember({"draft": "secondary", "pending": "warning", "published": "success", "rejected": "danger"})
+
+
+MENU_EDITABLE = (MenuStatus.DRAFT, MenuStatus.REJECTED)
+WEEKDAYS = "一二三四五六日"
+
+# F1 第三十六条末款: 中小学食堂不得制售冷荤类、生食类食品、裱花蛋糕，不得加工四季豆、鲜黄花菜、
+# 野生蘑菇、发芽土豆 (省级可另定目录) — the default of the school's list, one per line.
+FORBIDDEN_FOODS = "四季豆\n鲜黄花菜\n野生蘑菇\n发芽土豆\n冷荤\n生食\n裱花蛋糕"
+
+
+class Fund(models.TextChoices):
+    CANTEEN = "canteen", "食堂伙食账"
+    SUBSIDY = "subsidy", "营养改善补助"
+
+
+class EntryKind(models.TextChoices):
+    FEES = "fees", "伙食费收入"
+    OTHER_INCOME = "other_income", "其他收入"
+    LABOUR = "labour", "人工费用"
+    FUEL = "fuel", "燃料费用"
+    OTHER_COST = "other_cost", "其他费用"
+    SUBSIDY_IN = "subsidy_in", "营养改善补助拨入"
+    SUBSIDY_FOOD = "subsidy_food", "营养改善补助用于受助学生膳食"
+
+
+INCOME_KINDS = (EntryKind.FEES, EntryKind.OTHER_INCOME)
+COST_KINDS = (EntryKind.LABOUR, EntryKind.FUEL, EntryKind.OTHER_COST)
+# 营养改善补助专款专用 (F12): the fund takes its allocations and pays only for the entitled
+# students' food — never labour, fuel, staff meals or other running costs.
+SUBSIDY_KINDS = (EntryKind.SUBSIDY_IN, EntryKind.SUBSIDY_FOOD)

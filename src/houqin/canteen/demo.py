@@ -11,6 +11,12 @@ another a lunch dish was not sampled, so that day stays red on the board and on 
 home page. A parent's complaint about the 胡萝卜 in the 熘肉段 (seed 002) has its response.
 Today is left for the manager to do.
 
+The 带量食谱: the school's dishes with their quantities per student, four weeks of menus
+approved by the director and the principal (膳食委员会) and published, and next week's — at
+恩施 a draft whose Wednesday lunch has one meat dish, waiting for correction.
+
+The books: the diners of each meal, and last month's accounts with the 营养改善补助 fund.
+
 A second run finds the school's checks and writes none.
 """
 
@@ -20,20 +26,27 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from houqin.core.choices import Role
+from houqin.core import approvals
+from houqin.core.choices import Decision, Role
 from houqin.core.demo import demo_step
+from houqin.core.models import ApprovalRequest
+from houqin.core.money import cents
 
 from . import board, services
-from .choices import CheckKind, Companion, DisinfectionMethod, MealKind, Rating
+from .choices import CheckKind, Companion, DishKind, DisinfectionMethod, EntryKind, MealKind, MenuStatus, Rating
 from .models import (
     AccompaniedMeal,
+    CanteenEntry,
     CanteenSettings,
     CanteenWorker,
+    DinerCount,
+    Dish,
     Disinfection,
     KitchenCheck,
     Meal,
     MorningCheck,
     SampleRecord,
+    WeekMenu,
 )
 
 TEAM = [(Role.CANTEEN.value, "食堂管理员"), ("cook1", "厨师"), ("cook2", "厨师"), ("helper1", "帮厨"),
@@ -141,3 +154,155 @@ def _records(demo, code, school, team, days):
     bulk_create_with_history(samples, SampleRecord, default_user=manager)
     for model, objs in [*rows.items(), (SampleRecord, samples)]:
         demo.created[model._meta.verbose_name] += len(objs)
+
+
+# --- 带量食谱 -------------------------------------------------------------------------------------
+# (name, kind, [(ingredient, grams per student, meat)]); 食用油 / 大米 / 面粉 / 鸡蛋 are the stock
+# demo's 食品原料, so those ingredients link to their stock items.
+M, V, S, T = DishKind.MEAT, DishKind.VEGETABLE, DishKind.SOUP, DishKind.STAPLE
+DISHES = [
+    ("熘肉段", M, [("猪里脊", 60, True), ("青椒", 20, False), ("胡萝卜", 15, False), ("食用油", 5, False)]),
+    ("番茄炒蛋", M, [("鸡蛋", 60, True), ("番茄", 55, False), ("食用油", 5, False)]),
+    ("红烧鸡块", M, [("鸡腿肉", 70, True), ("土豆", 30, False), ("食用油", 5, False)]),
+    ("土豆烧牛肉", M, [("牛肉", 50, True), ("土豆", 45, False), ("食用油", 5, False)]),
+    ("鱼香肉丝", M, [("猪肉丝", 50, True), ("木耳", 15, False), ("胡萝卜", 15, False), ("食用油", 5, False)]),
+    ("红烧带鱼", M, [("带鱼", 80, True), ("食用油", 5, False)]),
+    ("宫保鸡丁", M, [("鸡胸肉", 50, True), ("花生", 10, False), ("黄瓜", 20, False), ("食用油", 5, False)]),
+    ("卤鸡腿", M, [("鸡腿", 100, True)]),
+    ("煮鸡蛋", M, [("鸡蛋", 50, True)]),
+    ("茶叶蛋", M, [("鸡蛋", 50, True)]),
+    ("清炒白菜", V, [("白菜", 120, False), ("食用油", 5, False)]),
+    ("蒜蓉西兰花", V, [("西兰花", 100, False), ("大蒜", 5, False), ("食用油", 5, False)]),
+    ("炒豆芽", V, [("绿豆芽", 100, False), ("食用油", 5, False)]),
+    ("清炒菠菜", V, [("菠菜", 100, False), ("食用油", 5, False)]),
+    ("手撕包菜", V, [("包菜", 110, False), ("食用油", 5, False)]),
+    ("炒胡萝卜丝", V, [("胡萝卜", 90, False), ("食用油", 5, False)]),
+    ("麻婆豆腐", V, [("豆腐", 100, False), ("食用油", 5, False)]),
+    ("炒油麦菜", V, [("油麦菜", 110, False), ("食用油", 5, False)]),
+    ("炒茄子", V, [("茄子", 110, False), ("食用油", 8, False)]),
+    ("炒生菜", V, [("生菜", 110, False), ("食用油", 5, False)]),
+    ("凉拌黄瓜", V, [("黄瓜", 60, False)]),
+    ("炒青菜", V, [("青菜", 90, False), ("食用油", 5, False)]),
+    ("紫菜蛋花汤", S, [("紫菜", 3, False), ("鸡蛋", 15, True)]),
+    ("冬瓜排骨汤", S, [("冬瓜", 60, False), ("排骨", 30, True)]),
+    ("西红柿鸡蛋汤", S, [("番茄", 30, False), ("鸡蛋", 15, True)]),
+    ("海带汤", S, [("海带", 20, False)]),
+    ("绿豆汤", S, [("绿豆", 20, False)]),
+    ("米饭", T, [("大米", 130, False)]),
+    ("面条", T, [("挂面", 120, False)]),
+    ("肉包", T, [("面粉", 60, False), ("猪肉末", 20, True)]),
+    ("白粥", T, [("大米", 30, False)]),
+    ("花卷", T, [("面粉", 60, False)]),
+    ("小米粥", T, [("小米", 30, False)]),
+]
+WEEK = {  # the dishes of each meal, the days of the week taking them in turn
+    MealKind.BREAKFAST: MENUS[MealKind.BREAKFAST],
+    MealKind.LUNCH: [["米饭", *m] for m in MENUS[MealKind.LUNCH]],
+    MealKind.DINNER: [["米饭", "宫保鸡丁", "卤鸡腿", "麻婆豆腐", "炒油麦菜", "海带汤"],
+                      ["面条", "红烧带鱼", "番茄炒蛋", "炒茄子", "炒生菜", "绿豆汤"]],
+}
+# Next week's menu of 恩施市实验小学 waits for correction: on Wednesday the cook put 炒茄子 in
+# place of 番茄炒蛋, so lunch has one meat dish (the district's 两荤两素一汤 names the breach).
+BREACH = {"esyx": (2, MealKind.LUNCH, "番茄炒蛋", "炒茄子")}
+
+
+@demo_step("canteen_menus", after=("canteen", "stock"))
+def canteen_menus(demo):
+    for code, school in demo.schools.items():
+        manager = demo.user(f"{code}.{Role.CANTEEN.value}")
+        dishes = {}
+        for name, kind, rows in DISHES:
+            dish = Dish.objects.filter(school=school, name=name).first()
+            if dish is None:
+                dish = services.save_dish(Dish(school=school, name=name, kind=kind), by=manager, ingredients=[
+                    {"name": n, "grams": Decimal(g), "meat": meat} for n, g, meat in rows])
+                demo.created[Dish._meta.verbose_name] += 1
+            dishes[name] = dish
+        if WeekMenu.objects.filter(school=school).exists():
+            continue
+        _menus(demo, code, school, dishes, manager)
+
+
+def _week_entries(settings, start, dishes, breach=None):
+    entries = []
+    for n in range(settings.menu_days):
+        day = start + datetime.timedelta(days=n)
+        for kind in settings.meals():
+            names = list(WEEK[kind][n % len(WEEK[kind])])
+            if breach and breach[:2] == (n, kind):
+                names = [breach[3] if name == breach[2] else name for name in names]
+            entries += [(day, kind, dishes[name]) for name in names]
+    return entries
+
+
+def _menus(demo, code, school, dishes, manager):
+    """Four weeks of published menus (approved by the director and the principal) up to this
+    week, and next week's: published at 石台, a draft breaking the rule at 恩施."""
+    settings = CanteenSettings.of(school)
+    this_week = services.monday(demo.today)
+    for weeks in (-3, -2, -1, 0, 1):
+        start = this_week + datetime.timedelta(days=7 * weeks)
+        breach = BREACH.get(code) if weeks == 1 else None
+        menu = services.save_menu(WeekMenu(school=school, week_start=start), by=manager,
+                                  entries=_week_entries(settings, start, dishes, breach))
+        demo.created[WeekMenu._meta.verbose_name] += 1
+        if breach:
+            menu.note = "周三午餐待调整"
+            menu.save(update_fields=["note", "updated_at"])
+            continue
+        menu.status, menu.submitted_at = MenuStatus.PENDING, timezone.now()
+        menu.save(update_fields=["status", "submitted_at", "updated_at"])
+        approval = approvals.request_approval(menu, services.MENU.key, by=manager, title=str(menu))
+        for role in (Role.DIRECTOR, Role.PRINCIPAL):
+            if approval.steps and ApprovalRequest.objects.get(pk=approval.pk).status == "pending":
+                approvals.sign(approval, by=demo.user(f"{code}.{role.value}"), decision=Decision.APPROVE,
+                               comment="同意公示")
+
+
+# --- 就餐人数与食堂账 -------------------------------------------------------------------------------
+# Diners of each demo meal (students, of whom entitled to the 营养改善补助, and staff), and last
+# month's books: the 营养改善补助 allocation and its spending on the entitled students' food,
+# labour and fuel, and the 伙食费 set so that the month closes with a small surplus (about 1 %,
+# under the warning line) once the ingredients issued from the 食堂仓库 are counted.
+DINERS = {"esyx": (420, 150, 28), "styx": (260, 180, 16)}  # students, entitled, staff at lunch
+COSTS = {"esyx": (Decimal("9600.00"), Decimal("1850.00")), "styx": (Decimal("7200.00"), Decimal("2380.00"))}
+
+
+@demo_step("canteen_accounts", after=("canteen", "stock", "stock_totals"))
+def canteen_accounts(demo):
+    for code, school in demo.schools.items():
+        if DinerCount.objects.filter(school=school).exists():
+            continue
+        students, entitled, staff = DINERS.get(code, (300, 100, 20))
+        counts = []
+        for n, meal in enumerate(Meal.objects.filter(school=school).order_by("date", "kind")):
+            share = Decimal("1") if meal.kind == MealKind.LUNCH else Decimal("0.6")
+            counts.append(DinerCount(school=school, date=meal.date, meal=meal.kind,
+                                     students=int(students * share) - n % 5, entitled_students=int(entitled * share),
+                                     staff=int(staff * share)))
+        manager = demo.user(f"{code}.{Role.CANTEEN.value}")
+        bulk_create_with_history(counts, DinerCount, default_user=manager)
+        demo.created[DinerCount._meta.verbose_name] += len(counts)
+        _books(demo, code, school, manager)
+
+
+def _books(demo, code, school, manager):
+    first, last = services.month_span(demo.today.replace(day=1) - datetime.timedelta(days=1))
+    labour, fuel = COSTS.get(code, (Decimal("8000.00"), Decimal("2000.00")))
+    settings = CanteenSettings.of(school)
+
+    def book(kind, amount, day, note):
+        services.record_entry(CanteenEntry(school=school, kind=kind, amount=amount, date=day, note=note), by=manager)
+        demo.created[CanteenEntry._meta.verbose_name] += 1
+
+    days = services.entitled_days(school, first, last)["entitled"]
+    subsidy = cents(days * settings.subsidy_per_student_day)
+    book(EntryKind.SUBSIDY_IN, subsidy + Decimal("3000.00"), first, "营养改善计划膳食补助拨款")
+    if subsidy:
+        book(EntryKind.SUBSIDY_FOOD, subsidy, last, f"受助学生 {days} 人·天 × {settings.subsidy_per_student_day} 元")
+    book(EntryKind.LABOUR, labour, last, "食堂工勤人员工资")
+    book(EntryKind.FUEL, fuel, last, "液化气、电费")
+    costs = services.ingredient_cost(school, first, last) + labour + fuel
+    fees = cents(costs / Decimal("0.99")) - subsidy
+    if fees > 0:
+        book(EntryKind.FEES, fees, first + datetime.timedelta(days=4), f"{first:%m}月伙食费")

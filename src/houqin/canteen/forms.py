@@ -1,12 +1,29 @@
 """Forms of the canteen app. The services check the rules; the forms only ask."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from houqin.core.forms import SchoolForm, StyledForm
 from houqin.core.models import Person
 
-from .choices import CHECKLISTS, CheckKind
-from .models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
+from . import services
+from .choices import CHECKLISTS, CheckKind, MealKind
+from .models import (
+    AccompaniedMeal,
+    CanteenEntry,
+    CanteenSettings,
+    CanteenWorker,
+    DinerCount,
+    Dish,
+    Disinfection,
+    KitchenCheck,
+    Meal,
+    MorningCheck,
+    SampleRecord,
+    WeekMenu,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -138,3 +155,86 @@ class AccompaniedMealForm(SchoolForm):
 
 class RespondForm(StyledForm):
     response = forms.CharField(label="处理反馈", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- 带量食谱 -------------------------------------------------------------------------------------
+
+
+class DishForm(SchoolForm):
+    """A dish and its ingredients, one a line: `猪里脊 60 荤` (grams per student; 荤 marks a meat
+    ingredient, which the meat share counts)."""
+
+    ingredients = forms.CharField(
+        label="食材及每生用量", widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        help_text="每行一种：食材 每生克数，荤料后加“荤”，如“猪里脊 60 荤”“青椒 30”")
+
+    class Meta:
+        model = Dish
+        fields = ["name", "kind", "ingredients", "notes", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["ingredients"].initial = services.ingredients_text(self.instance)
+
+    def clean_ingredients(self):
+        try:
+            return services.parse_ingredients(self.cleaned_data["ingredients"])
+        except ValidationError as refusal:
+            raise ValidationError(refusal.message_dict["ingredients"])
+
+
+class WeekMenuForm(SchoolForm):
+    """The week: for each serving day and meal, the dishes ticked from the school's list."""
+
+    class Meta:
+        model = WeekMenu
+        fields = ["week_start", "note"]
+        widgets = {"week_start": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meal_fields = []
+        if self.school is None:
+            return
+        settings = CanteenSettings.of(self.school)
+        dishes = Dish.objects.filter(school=self.school, active=True)
+        chosen = {}
+        if self.instance.pk:
+            for entry in self.instance.entries.all():
+                key = ((entry.day - self.instance.week_start).days, entry.meal)
+                chosen.setdefault(key, []).append(entry.dish_id)
+        for n in range(settings.menu_days):
+            for kind in settings.meals():
+                name = f"d{n}_{kind}"
+                self.fields[name] = forms.ModelMultipleChoiceField(
+                    label=f"周{'一二三四五六日'[n]} {MealKind(kind).label}", queryset=dishes, required=False,
+                    initial=chosen.get((n, kind), []), widget=forms.CheckboxSelectMultiple)
+                self.meal_fields.append((n, kind, name))
+
+    def entries(self, week_start):
+        start = services.monday(week_start)
+        return [(start + datetime.timedelta(days=n), kind, dish) for n, kind, name in self.meal_fields
+                for dish in self.cleaned_data.get(name) or ()]
+
+
+class CopyMenuForm(StyledForm):
+    week_start = forms.DateField(label="沿用到（该周任一天）", widget=DATE)
+
+
+# --- 就餐人数与食堂账 -------------------------------------------------------------------------------
+
+
+class DinerCountForm(SchoolForm):
+    class Meta:
+        model = DinerCount
+        fields = ["date", "meal", "students", "entitled_students", "staff"]
+        widgets = {"date": DATE, **{name: forms.NumberInput(attrs={"inputmode": "numeric"})
+                                    for name in ("students", "entitled_students", "staff")}}
+
+
+class CanteenEntryForm(SchoolForm):
+    class Meta:
+        model = CanteenEntry
+        fields = ["date", "kind", "amount", "note"]
+        widgets = {"date": DATE, "amount": forms.NumberInput(attrs=NUMBER)}

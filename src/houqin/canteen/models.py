@@ -8,15 +8,28 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from houqin.core.models import Person, SchoolOwned, SchoolSettings
+from houqin.core.money import MONEY
 
-from .choices import CheckKind, Companion, DisinfectionMethod, MealKind, Rating
+from .choices import (
+    FORBIDDEN_FOODS,
+    WEEKDAYS,
+    CheckKind,
+    Companion,
+    DishKind,
+    DisinfectionMethod,
+    EntryKind,
+    Fund,
+    MealKind,
+    MenuStatus,
+    Rating,
+)
 
 TEMPERATURE = {"max_digits": 4, "decimal_places": 1}
 
@@ -39,6 +52,25 @@ class CanteenSettings(SchoolSettings):
     fridge_max = models.DecimalField("冷藏温度上限(℃)", **TEMPERATURE, default=Decimal("8"))
     freezer_max = models.DecimalField("冷冻温度上限(℃)", **TEMPERATURE, default=Decimal("-18"))
     check_waste = models.BooleanField("每日检查废弃物与油烟", default=False)
+    # 带量食谱 — seed 001 (district rule [L]): 每餐不少于两荤两素一汤、荤菜中荤的比例不低于50%.
+    min_meat_dishes = models.PositiveSmallIntegerField("每餐荤菜不少于(道)", default=2)
+    min_vegetable_dishes = models.PositiveSmallIntegerField("每餐素菜不少于(道)", default=2)
+    min_soups = models.PositiveSmallIntegerField("每餐汤不少于(道)", default=1)
+    meat_share_percent = models.PositiveSmallIntegerField("荤菜中荤料比例不低于(%)", default=50,
+                                                          validators=[MaxValueValidator(100)])
+    dish_rule_breakfast = models.BooleanField("早餐也执行荤素搭配规则", default=False)
+    forbidden_foods = models.TextField("禁止加工的食品", default=FORBIDDEN_FOODS,
+                                       help_text="每行一种；菜名或食材含其中任一词即拒绝（F1 第三十六条）")
+    menu_days = models.PositiveSmallIntegerField("每周供餐天数", default=5,
+                                                 validators=[MinValueValidator(1), MaxValueValidator(7)])
+    menu_days_ahead = models.PositiveSmallIntegerField("带量食谱提前公示(天)", default=7)
+    menu_committee_review = models.BooleanField("带量食谱须膳食委员会（校长）审核", default=True)
+    # 食堂账: zero-profit (公益性、不以营利为目的, F1/F5); the margin is the district's [L].
+    surplus_margin_percent = models.DecimalField("结余率预警线(%)", max_digits=5, decimal_places=2,
+                                                 default=Decimal("3.00"),
+                                                 help_text="当月结余超过伙食收入的此比例时预警（零利润经营）")
+    subsidy_per_student_day = models.DecimalField("营养改善补助标准(元/生·天)", **MONEY, default=Decimal("5.00"),
+                                                  help_text="国家基础标准 5 元（2021 年秋季起）")
     history = HistoricalRecords()
 
     class Meta:
@@ -49,6 +81,12 @@ class CanteenSettings(SchoolSettings):
         served = {MealKind.BREAKFAST: self.serves_breakfast, MealKind.LUNCH: self.serves_lunch,
                   MealKind.DINNER: self.serves_dinner}
         return [kind for kind, on in served.items() if on]
+
+    def forbidden(self):
+        return [line.strip() for line in self.forbidden_foods.splitlines() if line.strip()]
+
+    def dish_rule_applies(self, kind):
+        return kind != MealKind.BREAKFAST or self.dish_rule_breakfast
 
     def meal_ends(self, kind):
         return {MealKind.BREAKFAST: self.breakfast_ends, MealKind.LUNCH: self.lunch_ends,
@@ -271,3 +309,165 @@ class AccompaniedMeal(SchoolOwned):
     @property
     def awaiting_response(self):
         return bool(self.comments) and not self.response
+
+
+# --- 带量食谱 ------------------------------------------------------------------------------------
+
+
+class Dish(SchoolOwned):
+    """A dish of the canteen with its ingredients and their quantity per student (带量)."""
+
+    name = models.CharField("菜名", max_length=50)
+    kind = models.CharField("类别", max_length=10, choices=DishKind.choices, default=DishKind.MEAT)
+    notes = models.CharField("说明", max_length=200, blank=True)
+    active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "菜品"
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="dish_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("canteen:dish_detail", args=[self.pk])
+
+    def ingredient_text(self, ingredients=None):
+        rows = self.ingredients.all() if ingredients is None else ingredients
+        return "、".join(f"{i.name}{i.grams.normalize():f}克" for i in rows) or "—"
+
+    ingredient_text.short_description = "食材（每生用量）"
+
+
+class DishIngredient(models.Model):
+    """One ingredient of a dish and its quantity per student in grams; `item` is the stock
+    item of the same name (食品原料) when there is one, so issues can be traced to it."""
+
+    dish = models.ForeignKey(Dish, models.CASCADE, related_name="ingredients", verbose_name="菜品")
+    name = models.CharField("食材", max_length=50)
+    item = models.ForeignKey("stock.Item", models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="库存物品")
+    grams = models.DecimalField("每生用量(克)", max_digits=7, decimal_places=1,
+                                validators=[MinValueValidator(Decimal("0.1"))])
+    meat = models.BooleanField("荤料（畜禽肉、鱼虾、蛋）", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "菜品食材"
+        ordering = ["dish", "pk"]
+
+    def __str__(self):
+        return f"{self.name} {self.grams}克"
+
+
+class WeekMenu(SchoolOwned):
+    """The week's menu (带量食谱): each day's meals and their dishes, checked against the
+    district's rules, approved by the director (and the 膳食委员会) and published a week ahead."""
+
+    week_start = models.DateField("周一日期")
+    status = models.CharField("状态", max_length=10, choices=MenuStatus.choices, default=MenuStatus.DRAFT,
+                              editable=False)
+    note = models.CharField("说明", max_length=200, blank=True)
+    copied_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name="沿用自", editable=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField("公示时间", null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "带量食谱"
+        ordering = ["-week_start"]
+        constraints = [models.UniqueConstraint(fields=["school", "week_start"], name="weekmenu_unique_week")]
+
+    def __str__(self):
+        return f"{self.week_start:%Y-%m-%d} 起一周带量食谱"
+
+    def get_absolute_url(self):
+        return reverse("canteen:weekmenu_detail", args=[self.pk])
+
+    @property
+    def week_end(self):
+        return self.week_start + datetime.timedelta(days=6)
+
+    def days(self, count):
+        return [self.week_start + datetime.timedelta(days=n) for n in range(count)]
+
+    @staticmethod
+    def weekday(day):
+        return f"周{WEEKDAYS[day.weekday()]}"
+
+
+class MenuEntry(models.Model):
+    """One dish of one meal of one day of a week's menu."""
+
+    menu = models.ForeignKey(WeekMenu, models.CASCADE, related_name="entries", verbose_name="带量食谱")
+    day = models.DateField("日期")
+    meal = models.CharField("餐次", max_length=10, choices=MealKind.choices, default=MealKind.LUNCH)
+    dish = models.ForeignKey(Dish, models.PROTECT, related_name="+", verbose_name="菜品")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "食谱菜品"
+        ordering = ["day", "meal", "dish__kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["menu", "day", "meal", "dish"], name="menuentry_unique")]
+
+    def __str__(self):
+        return f"{self.day:%m-%d} {self.get_meal_display()} {self.dish}"
+
+
+# --- 就餐人数与食堂账 -------------------------------------------------------------------------------
+
+
+class DinerCount(SchoolOwned):
+    """The diners of one meal: students (of whom entitled to the 营养改善补助) and staff."""
+
+    date = models.DateField("日期", default=timezone.localdate)
+    meal = models.CharField("餐次", max_length=10, choices=MealKind.choices, default=MealKind.LUNCH)
+    students = models.PositiveIntegerField("学生就餐人数")
+    entitled_students = models.PositiveIntegerField("其中营养改善计划受助学生", default=0)
+    staff = models.PositiveIntegerField("教职工就餐人数", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "就餐人数"
+        ordering = ["-date", "meal"]
+        constraints = [models.UniqueConstraint(fields=["school", "date", "meal"], name="dinercount_unique_meal")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_meal_display()} 就餐 {self.total} 人"
+
+    def get_absolute_url(self):
+        return reverse("canteen:dinercount_detail", args=[self.pk])
+
+    @property
+    def total(self):
+        return (self.students or 0) + (self.staff or 0)
+
+
+class CanteenEntry(SchoolOwned):
+    """One entry of the canteen's books: income (伙食费), a cost (人工, 燃料 …), or a movement of
+    the 营养改善补助 fund (拨入, spent on the entitled students' food). Ingredients are not
+    entered: they are the food issued from the canteen's stock. Entries are never changed or
+    deleted; a correction is a new entry with the opposite amount."""
+
+    date = models.DateField("日期", default=timezone.localdate)
+    kind = models.CharField("项目", max_length=16, choices=EntryKind.choices)
+    fund = models.CharField("账户", max_length=10, choices=Fund.choices, default=Fund.CANTEEN, editable=False)
+    amount = models.DecimalField("金额(元)", **MONEY, help_text="冲销填负数并写明原因")
+    note = models.CharField("摘要", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name="登记人", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "食堂收支"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["school", "date"], name="canteenentry_school_date")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("canteen:canteenentry_detail", args=[self.pk])

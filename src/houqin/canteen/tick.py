@@ -35,3 +35,20 @@ def remind_gaps(today, now=None):
 def food_safety(today):
     """食品安全日管控提醒：昨天和今天已过时间仍缺记录或不合格的项目通知食堂管理员和总务主任。"""
     return f"新发通知 {remind_gaps(today)} 条"
+
+
+@task("canteen.menu")
+def menu_reminder(today):
+    """带量食谱公示提醒：下周食谱到了应公示的时间仍未公示的，通知食堂管理员和总务主任（每校每周一次）。"""
+    from . import services
+
+    created = 0
+    for school in School.objects.filter(pk__in=CanteenWorker.objects.values("school")):
+        start = services.menu_overdue(school, today)
+        if start is None:
+            continue
+        people = [m.user for m in Membership.objects.filter(school=school, role__in=[Role.CANTEEN, Role.DIRECTOR])
+                  .select_related("user") if m.user.is_active]
+        created += len(notify(people, school=school, title=f"{start:%m-%d} 起一周的带量食谱尚未公示",
+                              url=reverse("canteen:weekmenu_list"), dedupe_key=f"canteen:menu:{school.pk}:{start}"))
+    return f"新发通知 {created} 条"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, checks, records
+from .views import accounts, board, checks, menus, records
 
 app_name = "canteen"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("board/month/", board.MonthView.as_view(), name="board_month"),
     *checks.urlpatterns,
     *records.urlpatterns,
+    *menus.urlpatterns,
+    *accounts.urlpatterns,
 ]

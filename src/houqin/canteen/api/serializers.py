@@ -7,8 +7,23 @@ from houqin.core.api.base import ActionInput
 from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Person
 
-from ..choices import CHECKLISTS
-from ..models import AccompaniedMeal, CanteenWorker, Disinfection, KitchenCheck, Meal, MorningCheck, SampleRecord
+from .. import services
+from ..choices import CHECKLISTS, MealKind
+from ..models import (
+    AccompaniedMeal,
+    CanteenEntry,
+    CanteenSettings,
+    CanteenWorker,
+    DinerCount,
+    Dish,
+    DishIngredient,
+    Disinfection,
+    KitchenCheck,
+    Meal,
+    MorningCheck,
+    SampleRecord,
+    WeekMenu,
+)
 
 
 class CanteenWorkerSerializer(SchoolOwnedSerializer):
@@ -128,3 +143,124 @@ class BoardDaySerializer(serializers.Serializer):
 class BoardQuery(serializers.Serializer):
     date = serializers.DateField(required=False)
     days = serializers.IntegerField(min_value=1, max_value=31, default=1)
+
+
+# --- 带量食谱 -------------------------------------------------------------------------------------
+
+
+class IngredientSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(read_only=True, help_text="同名的库存食品原料（自动关联）")
+
+    class Meta:
+        model = DishIngredient
+        fields = ["name", "grams", "meat", "item"]
+
+
+class NestedRowsMixin:
+    """Keeps the nested rows (`nested`) out of the constraint check of SchoolOwnedSerializer,
+    which sets every attribute on a copy of the row (a reverse relation cannot be set)."""
+
+    # core-gap: SchoolOwnedSerializer.validate could skip nested list serializers itself.
+    nested = ()
+
+    def validate(self, attrs):
+        held = {name: attrs.pop(name) for name in self.nested if name in attrs}
+        return {**super().validate(attrs), **held}
+
+
+class DishSerializer(NestedRowsMixin, SchoolOwnedSerializer):
+    nested = ("ingredients",)
+    ingredients = IngredientSerializer(many=True, required=False, help_text="食材及每生用量（克）；写入时整体替换")
+    meat_share = serializers.SerializerMethodField(help_text="荤料占每生用量的百分比")
+
+    class Meta:
+        model = Dish
+        fields = ["id", "school", "name", "kind", "notes", "active", "ingredients", "meat_share", "updated_at"]
+
+    def get_meat_share(self, dish) -> float | None:
+        share = services.meat_share(list(dish.ingredients.all()))
+        return None if share is None else round(float(share), 1)
+
+
+class MenuEntrySerializer(serializers.Serializer):
+    day = serializers.DateField(label="日期")
+    meal = serializers.ChoiceField(label="餐次", choices=MealKind.choices)
+    dish = serializers.PrimaryKeyRelatedField(label="菜品", queryset=Dish.objects.all())
+    dish_name = serializers.CharField(source="dish.name", read_only=True)
+
+
+class WeekMenuSerializer(NestedRowsMixin, SchoolOwnedSerializer):
+    nested = ("entries",)
+    entries = MenuEntrySerializer(many=True, required=False, help_text="每天每餐的菜品；写入时整体替换")
+    breaches = serializers.SerializerMethodField(help_text="不符合配餐规则之处（空则符合）")
+
+    class Meta:
+        model = WeekMenu
+        fields = ["id", "school", "week_start", "status", "note", "copied_from", "submitted_at", "published_at",
+                  "entries", "breaches", "updated_at"]
+        read_only_fields = ["status", "copied_from", "submitted_at", "published_at"]
+
+    def get_breaches(self, menu) -> list[str]:
+        if getattr(self, "_settings", None) is None:  # one read for the page's rows, all of one school
+            self._settings = CanteenSettings.of(self.context.get("school") or menu.school)
+        return services.menu_breaches(menu, services.menu_meals(menu, menu.entries.all()), self._settings)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        school = self.context.get("school")
+        dish = fields["entries"].child.fields["dish"]
+        dish.queryset = Dish.objects.filter(school=school) if school is not None else Dish.objects.none()
+        return fields
+
+
+class CopyInput(ActionInput):
+    week_start = serializers.DateField(label="沿用到（该周任一天）")
+
+
+# --- 就餐人数与食堂账 -------------------------------------------------------------------------------
+
+
+class DinerCountSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = DinerCount
+        fields = ["id", "school", "date", "meal", "students", "entitled_students", "staff", "updated_at"]
+
+
+class CanteenEntrySerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = CanteenEntry
+        fields = ["id", "school", "date", "kind", "fund", "amount", "note", "recorded_by", "updated_at"]
+        read_only_fields = ["fund", "recorded_by"]
+
+
+class MonthQuery(serializers.Serializer):
+    month = serializers.DateField(required=False, help_text="该月任一天，默认本月")
+
+
+class AccountsSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    last = serializers.DateField()
+    fees = serializers.DecimalField(max_digits=14, decimal_places=2)
+    other_income = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subsidy_food = serializers.DecimalField(max_digits=14, decimal_places=2)
+    income = serializers.DecimalField(max_digits=14, decimal_places=2)
+    ingredients = serializers.DecimalField(max_digits=14, decimal_places=2)
+    labour = serializers.DecimalField(max_digits=14, decimal_places=2)
+    fuel = serializers.DecimalField(max_digits=14, decimal_places=2)
+    other_cost = serializers.DecimalField(max_digits=14, decimal_places=2)
+    costs = serializers.DecimalField(max_digits=14, decimal_places=2)
+    surplus = serializers.DecimalField(max_digits=14, decimal_places=2)
+    carried_in = serializers.DecimalField(max_digits=14, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2)
+    meals = serializers.IntegerField()
+    student_meals = serializers.IntegerField()
+    staff_meals = serializers.IntegerField()
+    entitled_days = serializers.IntegerField()
+    cost_per_meal = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    margin = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    margin_line = serializers.DecimalField(max_digits=5, decimal_places=2)
+    over_margin = serializers.BooleanField()
+    subsidy_opening = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subsidy_in = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subsidy_closing = serializers.DecimalField(max_digits=14, decimal_places=2)
+    subsidy_ceiling = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -10,4 +10,8 @@ ROUTES = [
     ("disinfections", views.DisinfectionViewSet, None),
     ("kitchen-checks", views.KitchenCheckViewSet, None),
     ("accompanied-meals", views.AccompaniedMealViewSet, None),
+    ("dishes", views.DishViewSet, None),
+    ("week-menus", views.WeekMenuViewSet, None),
+    ("diner-counts", views.DinerCountViewSet, None),
+    ("canteen-entries", views.CanteenEntryViewSet, None),
 ]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from houqin.core.api.base import NoDeleteViewSet, SchoolScopedViewSetMixin, ServiceWriteMixin
 
 from .. import board, filtersets, services
-from ..models import MorningCheck
+from ..models import MorningCheck, WeekMenu
 from . import serializers as s
 
 
@@ -124,3 +124,106 @@ class AccompaniedMealViewSet(ServiceWriteMixin, NoDeleteViewSet):
         with transaction.atomic():
             services.respond(record, by=request.user, text=data["response"])
         return self.fresh(record)
+
+
+# --- 带量食谱 -------------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="菜品（带量）"), retrieve=extend_schema(summary="菜品详情"),
+                    create=extend_schema(summary="新建菜品", description="含禁止加工食品（四季豆、鲜黄花菜、野生蘑菇、"
+                                                                     "发芽土豆等，学校可设）的菜品拒绝（400）。"))
+class DishViewSet(NoDeleteViewSet):
+    serializer_class = s.DishSerializer
+    filterset_class = filtersets.DishFilterSet
+    prefetch_related = ("ingredients",)
+
+    def _save(self, serializer, dish):
+        data = dict(serializer.validated_data)
+        ingredients = data.pop("ingredients", None)
+        for name, value in data.items():
+            setattr(dish, name, value)
+        if ingredients is None:
+            ingredients = [{"name": i.name, "grams": i.grams, "meat": i.meat} for i in dish.ingredients.all()] \
+                if dish.pk else []
+        with transaction.atomic():
+            services.save_dish(dish, by=self.request.user, ingredients=ingredients)
+        serializer.instance = dish
+
+    def perform_create(self, serializer):
+        self._save(serializer, s.DishSerializer.Meta.model(school=self.school))
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+
+@extend_schema_view(list=extend_schema(summary="带量食谱", description="教师等只看到已公示的食谱。"),
+                    retrieve=extend_schema(summary="带量食谱详情"))
+class WeekMenuViewSet(NoDeleteViewSet):
+    serializer_class = s.WeekMenuSerializer
+    filterset_class = filtersets.WeekMenuFilterSet
+    prefetch_related = ("entries__dish__ingredients",)
+    action_rules = {"submit": "submit", "copy": "copy"}
+    body_first = True  # a bad body is a 400 whatever the id
+
+    def _save(self, serializer, menu):
+        data = dict(serializer.validated_data)
+        entries = data.pop("entries", None)
+        for name, value in data.items():
+            setattr(menu, name, value)
+        rows = None if entries is None else [(e["day"], e["meal"], e["dish"]) for e in entries]
+        with transaction.atomic():
+            services.save_menu(menu, by=self.request.user, entries=rows)
+        serializer.instance = menu
+
+    def perform_create(self, serializer):
+        self._save(serializer, WeekMenu(school=self.school))
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    @extend_schema(summary="提交审批", description="不符合配餐规则（两荤两素一汤、荤料比例等学校设置）时拒绝（400），"
+                                                "逐条写明；总务主任（及膳食委员会）审核通过即公示。",
+                   request=None, responses=s.WeekMenuSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self.step(services.submit_menu)
+
+    @extend_schema(summary="沿用为新一周的食谱", request=s.CopyInput, responses={201: s.WeekMenuSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        data = self.input(s.CopyInput)
+        menu = self.get_object()
+        with transaction.atomic():
+            new = services.copy_menu(menu, by=request.user, week_start=data["week_start"])
+        return self.fresh(new, status.HTTP_201_CREATED)
+
+
+# --- 就餐人数与食堂账 -------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="就餐人数"), retrieve=extend_schema(summary="就餐人数详情"))
+class DinerCountViewSet(ServiceWriteMixin, NoDeleteViewSet):
+    serializer_class = s.DinerCountSerializer
+    filterset_class = filtersets.DinerCountFilterSet
+    create_service = update_service = services.record_diners
+
+
+@extend_schema_view(list=extend_schema(summary="食堂收支"), retrieve=extend_schema(summary="食堂收支详情"),
+                    create=extend_schema(summary="登记收支", description="营养改善补助专款专用：只能用于受助学生膳食，"
+                                                                   "至多本月受助学生人·天×补助标准（400）。"))
+class CanteenEntryViewSet(ServiceWriteMixin, RecordViewSet):
+    serializer_class = s.CanteenEntrySerializer
+    filterset_class = filtersets.CanteenEntryFilterSet
+    select_related = ("recorded_by",)
+    create_service = services.record_entry
+    action_rules = {"accounts": "notice"}
+
+    @extend_schema(summary="食堂月度收支（公示）",
+                   parameters=[OpenApiParameter("month", str, description="该月任一天")],
+                   responses=s.AccountsSerializer, filters=False)
+    @action(detail=False, pagination_class=None)
+    def accounts(self, request):
+        params = s.MonthQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        month = params.validated_data.get("month") or timezone.localdate()
+        return Response(s.AccountsSerializer(services.month_accounts(self.school, month)).data)
