@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from houqin.canteen import services
 from houqin.canteen.models import CanteenEntry, CanteenSettings, DinerCount
 from houqin.core.choices import Role
+from houqin.core.ledger import LedgerError
 from houqin.stock import ledger
 from tests.stock.factories import ItemFactory, WarehouseFactory
 
@@ -146,6 +148,17 @@ def test_a_correction_says_why_and_zero_is_refused(world):
         entry(world, "fuel", "-10.00")
     with pytest.raises(ValidationError, match="不能为零"):
         entry(world, "fuel", "0")
+
+
+@pytest.mark.parametrize("sql", ["UPDATE {t} SET amount = 1", "DELETE FROM {t}"])
+def test_the_books_are_append_only_at_the_database(world, sql):
+    """A mistake is reversed by a new entry, never edited: the ORM and the database refuse both."""
+    kept = entry(world, "fuel", "120.00")
+    with pytest.raises(LedgerError):
+        kept.save()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql.format(t=CanteenEntry._meta.db_table))
+    assert CanteenEntry.objects.get().amount == Decimal("120.00")
 
 
 def test_diner_counts_entitled_among_the_students_once_a_meal(world):

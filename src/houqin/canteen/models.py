@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from houqin.core.ledger import AppendOnlyModel
 from houqin.core.models import Person, SchoolOwned, SchoolSettings
 from houqin.core.money import MONEY
 
@@ -446,11 +447,11 @@ class DinerCount(SchoolOwned):
         return (self.students or 0) + (self.staff or 0)
 
 
-class CanteenEntry(SchoolOwned):
+class CanteenEntry(AppendOnlyModel, SchoolOwned):
     """One entry of the canteen's books: income (伙食费), a cost (人工, 燃料 …), or a movement of
     the 营养改善补助 fund (拨入, spent on the entitled students' food). Ingredients are not
     entered: they are the food issued from the canteen's stock. Entries are never changed or
-    deleted; a correction is a new entry with the opposite amount."""
+    deleted (the database refuses it too); a correction is a new entry with the opposite amount."""
 
     date = models.DateField("日期", default=timezone.localdate)
     kind = models.CharField("项目", max_length=16, choices=EntryKind.choices)
