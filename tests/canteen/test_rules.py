@@ -194,6 +194,18 @@ def test_only_the_canteen_manager_disposes(world):
                                                       format="json"))
 
 
+def test_the_sample_page_offers_disposal_to_the_canteen_manager_only_and_once(world):
+    record = SampleRecordFactory(school=world.schools["a"], sampled_at=timezone.now() - datetime.timedelta(days=3))
+    url = reverse("canteen:samplerecord_detail", args=[record.pk])
+    dispose = reverse("canteen:samplerecord_dispose", args=[record.pk])
+    assert dispose in world.client(Role.CANTEEN).get(url).content.decode()
+    for role in (Role.DIRECTOR, Role.PRINCIPAL, Role.DISTRICT_OFFICER):
+        page = world.client(role).get(url)
+        assert page.status_code == 200 and dispose not in page.content.decode(), role
+    services.dispose_sample(record, by=world.user(Role.CANTEEN), person=record.sampled_by)
+    assert dispose not in world.client(Role.CANTEEN).get(url).content.decode()
+
+
 def test_dispose_page_refuses_early_in_chinese(world):
     record = SampleRecordFactory(school=world.schools["a"])
     keeper = CanteenWorkerFactory(school=world.schools["a"]).person

@@ -83,7 +83,8 @@ class SampleDetailView(ObjectDetailView):
         keep_until = sample.keep_until(hours)
         return super().get_context_data(
             keep_until=keep_until, hours=hours, may_dispose_now=timezone.now() >= keep_until,
-            dispose_form=forms.DisposeForm(school=self.request.school, prefix="dispose"), **kwargs)
+            dispose_form=self.step_form(forms.DisposeForm, "dispose", when=not sample.disposed_at, action="dispose"),
+            **kwargs)
 
 
 class SampleEditView(ObjectEditView):
