@@ -6,6 +6,7 @@ kind of record, so a month's calendar costs what one day costs."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 
 from houqin.core.calendar import school_days
@@ -95,7 +96,6 @@ def load(school, start, end):
 
 def days(school, start, end, now=None):
     """[Day] from start to end. Future days and items not yet due are PENDING."""
-    from django.urls import reverse
 
     now = now or timezone.now()
     settings = CanteenSettings.of(school)

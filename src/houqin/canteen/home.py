@@ -8,6 +8,8 @@ from django.utils import timezone
 from houqin.core.choices import Role
 from houqin.core.home import Panel, panel
 
+from . import board, services
+
 
 @panel
 def food_safety_panel(request):
@@ -15,7 +17,6 @@ def food_safety_panel(request):
     once its meal is over — for the director, the principal and the canteen manager."""
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.CANTEEN}:
         return None
-    from . import board
 
     gaps = board.recent_gaps(request.school, timezone.localdate())
     if not gaps:
@@ -33,7 +34,6 @@ def menu_panel(request):
     公示) and next week's menu is not published — for the canteen manager and the managers."""
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.CANTEEN}:
         return None
-    from . import services
 
     start = services.menu_overdue(request.school, timezone.localdate())
     if start is None:
@@ -49,7 +49,6 @@ def accounts_panel(request):
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR, Role.ACCOUNTANT,
                                                             Role.CANTEEN}:
         return None
-    from . import services
 
     month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     accounts = services.month_accounts(request.school, month)

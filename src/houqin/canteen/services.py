@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from houqin.core import approvals
@@ -13,6 +14,8 @@ from houqin.core.choices import CertificateKind, Role
 from houqin.core.models import Certificate, School
 from houqin.core.money import ZERO, cents, yuan
 from houqin.core.rules import require
+from houqin.stock.choices import ItemCategory, MovementKind, WarehouseKind
+from houqin.stock.models import Item, Movement
 
 from .choices import (
     CHECKLISTS,
@@ -28,7 +31,16 @@ from .choices import (
     MealKind,
     MenuStatus,
 )
-from .models import CanteenSettings, MorningCheck
+from .models import (
+    CanteenEntry,
+    CanteenSettings,
+    DinerCount,
+    DishIngredient,
+    MenuEntry,
+    MorningCheck,
+    SampleRecord,
+    WeekMenu,
+)
 
 # --- certificates ---------------------------------------------------------------------------
 
@@ -154,7 +166,6 @@ def dispose_sample(sample, *, by, person, at=None):
 def samples_due_for_disposal(school, now=None):
     now = now or timezone.now()
     hours = CanteenSettings.of(school).sample_keep_hours
-    from .models import SampleRecord
 
     return SampleRecord.objects.filter(school=school, disposed_at__isnull=True,
                                        sampled_at__lte=now - datetime.timedelta(hours=hours))
@@ -272,10 +283,6 @@ def save_dish(dish, *, by, ingredients):
     is a forbidden food (四季豆, 鲜黄花菜, 野生蘑菇, 发芽土豆, 冷荤, 生食, 裱花蛋糕 — F1 第三十六条,
     the school's list) is refused, naming it. An ingredient is linked to the school's stock item
     (食品原料) of the same name."""
-    from houqin.stock.choices import ItemCategory
-    from houqin.stock.models import Item
-
-    from .models import DishIngredient
 
     settings = CanteenSettings.of(dish.school)
     errors = {}
@@ -370,7 +377,6 @@ def monday(day):
 def save_menu(menu, *, by, entries=None):
     """Save a week's menu and (when given) its entries [(day, meal kind, dish)]; only a draft or
     a returned menu changes. The week starts on its Monday."""
-    from .models import MenuEntry, WeekMenu
 
     if menu.pk:
         stored = WeekMenu.objects.select_for_update().get(pk=menu.pk)
@@ -399,8 +405,6 @@ def save_menu(menu, *, by, entries=None):
 
 
 def _publish(menu, approval, by):
-    from .models import WeekMenu
-
     menu = WeekMenu.objects.select_for_update().get(pk=menu.pk)
     menu.status, menu.published_at = MenuStatus.PUBLISHED, timezone.now()
     menu.save(update_fields=["status", "published_at", "updated_at"])
@@ -425,7 +429,6 @@ MENU = approvals.register(approvals.Policy(
 def submit_menu(menu, *, by):
     """Send the week's menu to approval (坚持每周菜谱审核制); refused, with every breach named,
     while it breaks the rules (see menu_breaches). Approved, it is published (公示)."""
-    from .models import WeekMenu
 
     menu = WeekMenu.objects.select_for_update().get(pk=menu.pk)
     require(by, "submit", menu)
@@ -450,7 +453,6 @@ def menu_approval(menu):
 def copy_menu(source, *, by, week_start):
     """A new draft for the week of `week_start` with the dishes of `source` (a past week's menu,
     last year's too), day for day."""
-    from .models import WeekMenu
 
     require(by, "copy", source)
     target = WeekMenu(school=source.school, week_start=monday(week_start), copied_from=source,
@@ -462,7 +464,6 @@ def copy_menu(source, *, by, week_start):
 
 def published_menus(school, today):
     """This week's and the next weeks' published menus of the school, oldest first."""
-    from .models import WeekMenu
 
     return WeekMenu.objects.filter(school=school, status=MenuStatus.PUBLISHED,
                                    week_start__gte=monday(today)).order_by("week_start")
@@ -471,7 +472,6 @@ def published_menus(school, today):
 def menu_overdue(school, today):
     """The Monday of next week when its menu should be published by now (the setting's days
     ahead) and is not; else None."""
-    from .models import WeekMenu
 
     settings = CanteenSettings.of(school)
     start = monday(today) + datetime.timedelta(days=7)
@@ -488,7 +488,6 @@ def record_diners(count, *, by):
     """Save a meal's diner count; the entitled students are among the students."""
     if (count.entitled_students or 0) > (count.students or 0):
         raise ValidationError({"entitled_students": "受助学生人数不能多于学生就餐人数"})
-    from .models import DinerCount
 
     if DinerCount.objects.filter(school=count.school, date=count.date, meal=count.meal).exclude(pk=count.pk).exists():
         raise ValidationError(f"{count.date:%Y-%m-%d} {count.get_meal_display()}已登记就餐人数")
@@ -503,10 +502,6 @@ def month_span(month):
 
 
 def _entry_sums(school, since=None, until=None):
-    from django.db.models import Sum
-
-    from .models import CanteenEntry
-
     rows = CanteenEntry.objects.filter(school=school)
     if since:
         rows = rows.filter(date__gte=since)
@@ -518,10 +513,6 @@ def _entry_sums(school, since=None, until=None):
 def ingredient_cost(school, since=None, until=None):
     """The food issued from the school's canteen warehouses (食品原料 out, net of what went back),
     read from the stock ledger: the canteen's ingredient cost. Its issues are signed − out."""
-    from django.db.models import Sum
-
-    from houqin.stock.choices import ItemCategory, MovementKind, WarehouseKind
-    from houqin.stock.models import Movement
 
     rows = Movement.objects.filter(school=school, warehouse__kind=WarehouseKind.CANTEEN,
                                    item__category=ItemCategory.FOOD,
@@ -536,9 +527,6 @@ def ingredient_cost(school, since=None, until=None):
 def entitled_days(school, since, until):
     """From the diner counts of the span: student-meals, staff-meals and the entitled students'
     days (营养改善计划: the standard is per student and day, so a day counts its largest meal)."""
-    from django.db.models import Max, Sum
-
-    from .models import DinerCount
 
     rows = DinerCount.objects.filter(school=school, date__gte=since, date__lte=until)
     found = rows.aggregate(students=Sum("students"), staff=Sum("staff"))

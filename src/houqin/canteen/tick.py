@@ -9,7 +9,7 @@ from houqin.core.models import Membership, School
 from houqin.core.services import notify
 from houqin.core.tick import task
 
-from . import board
+from . import board, services
 from .models import CanteenWorker
 
 
@@ -40,7 +40,6 @@ def food_safety(today):
 @task("canteen.menu")
 def menu_reminder(today):
     """带量食谱公示提醒：下周食谱到了应公示的时间仍未公示的，通知食堂管理员和总务主任（每校每周一次）。"""
-    from . import services
 
     created = 0
     for school in School.objects.filter(pk__in=CanteenWorker.objects.values("school")):

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils import timezone
 
 from houqin.core.columns import Column
+from houqin.core.models import Certificate
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
 
@@ -27,8 +28,6 @@ class WorkerDetailView(ObjectDetailView):
     select_related = ("person",)
 
     def get_context_data(self, **kwargs):
-        from houqin.core.models import Certificate
-
         worker = self.object
         return super().get_context_data(
             certificates=Certificate.objects.filter(person=worker.person).order_by("kind", "-expires_on"),
