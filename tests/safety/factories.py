@@ -1,5 +1,7 @@
 """Factories of the safety app."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -29,3 +31,37 @@ class GateEntryFactory(DjangoModelFactory):
     reason = "家长来访"
     host = "六(3)班班主任"
     logged_by = factory.SubFactory(UserFactory)
+
+
+class CheckItemFactory(DjangoModelFactory):
+    class Meta:
+        model = models.CheckItem
+
+    school = factory.SubFactory(SchoolFactory)
+    area = "teaching"
+    kind = "lighting"
+    text = factory.Sequence(lambda n: f"应急照明正常{n}")
+
+
+class PatrolRouteFactory(DjangoModelFactory):
+    class Meta:
+        model = models.PatrolRoute
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"晚间巡查{n}")
+    frequency = "daily"
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create:
+            self.items.set(extracted if extracted is not None else [CheckItemFactory(school=self.school)])
+
+
+class PatrolFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Patrol
+
+    school = factory.SubFactory(SchoolFactory)
+    route = factory.SubFactory(PatrolRouteFactory, school=factory.SelfAttribute("..school"))
+    due_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))

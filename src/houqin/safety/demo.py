@@ -21,7 +21,7 @@ from houqin.core.models import Notification, Room
 
 from . import services
 from .choices import EntryKind, Level, Measure, Source
-from .models import GateEntry, Hazard, HazardEvent
+from .models import CheckItem, GateEntry, Hazard, HazardEvent, Patrol, PatrolResult, PatrolRoute
 
 # A 1×1 PNG: the after-photo the demo's rectifications carry.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -141,6 +141,7 @@ def safety(demo):
     # the work orders of the repaired hazard notify as real work would: not in a demo's inboxes
     last_notification = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
     _hazards_and_gate(demo)
+    _patrols(demo)
     Notification.objects.filter(pk__gt=last_notification, url__startswith="/maintenance/").delete()
 
 
@@ -156,3 +157,57 @@ def _hazards_and_gate(demo):
         _gate_week(demo, code)
         services.escalate_overdue(demo.today)
         demo.created[GateEntry._meta.verbose_name] += GateEntry.objects.filter(school=school).count()
+
+
+PATROL_DAYS = 21  # three weeks of patrols (a term's worth would be thousands of rows)
+# (route name, the n-th patrol of that route, item text, note, place, level, measure): what the
+# guards found; the broken emergency light at 教学楼二楼 is the evening patrol's.
+FINDINGS = [
+    ("每日防火巡查", 2, "应急照明灯、疏散指示标志完好", "二楼东侧应急照明灯不亮", "教学楼二楼东侧走廊",
+     Level.LARGER, Measure.WARN),
+    ("重点部位巡查", 7, "配电柜无异响异味，无私拉乱接", "配电柜旁有私拉的插线板", "配电房", Level.GENERAL,
+     Measure.STOP),
+    ("每日防火巡查", 9, "疏散通道、安全出口畅通，无锁闭、无堆放", "一楼安全出口堆放课桌", "教学楼一楼西侧安全出口",
+     Level.GENERAL, Measure.WARN),
+]
+
+
+def _patrols(demo):
+    """The seeds' checklists and routes, three weeks of patrols walked by the guard (a few
+    missed, today's still open), and what they found as hazards."""
+    from . import patrols
+
+    for code, school in demo.schools.items():
+        if PatrolRoute.objects.filter(school=school).exists():
+            continue
+        items, routes = patrols.install_seeds(school, patroller=demo.person(code, "guard"))
+        demo.created[CheckItem._meta.verbose_name] += len(items)
+        demo.created[PatrolRoute._meta.verbose_name] += len(routes)
+    schools = list(demo.schools.values())
+    if Patrol.objects.filter(school__in=schools).exists():
+        return
+    for back in range(PATROL_DAYS, -1, -1):
+        patrols.create_due_patrols(demo.today - datetime.timedelta(days=back))
+    findings = {(route, n): rest for route, n, *rest in FINDINGS}
+    for code, school in demo.schools.items():
+        guard = demo.user(f"{code}.guard")
+        seen = {}
+        past = Patrol.objects.filter(school=school, due_on__lt=demo.today).select_related("route")
+        for i, patrol in enumerate(past.order_by("due_on", "route__name", "round")):
+            if i % 17 == 5:
+                continue  # missed (漏巡)
+            seen[patrol.route.name] = seen.get(patrol.route.name, 0) + 1
+            found = findings.get((patrol.route.name, seen[patrol.route.name]))
+            results = []
+            if found:
+                text, note, place, level, measure = found
+                item = patrol.route.items.filter(text=text).first()
+                if item is not None:
+                    results = [{"item": item.pk, "ok": False, "note": note, "place": place, "level": level,
+                                "measure": measure, "photos": _photo()}]
+            patrols.walk(patrol, by=guard, results=results)
+            at = timezone.make_aware(datetime.datetime.combine(patrol.due_on, datetime.time(8 + patrol.round * 2)))
+            Patrol.objects.filter(pk=patrol.pk).update(done_at=at)
+        demo.created[Patrol._meta.verbose_name] += Patrol.objects.filter(school=school).count()
+        demo.created[PatrolResult._meta.verbose_name] += PatrolResult.objects.filter(school=school).count()
+    patrols.mark_missed(demo.today)

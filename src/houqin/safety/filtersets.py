@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from houqin.core.filtersets import SchoolFilterSet, YesNoFilter, day_range
 
-from .choices import EntryKind, EntryStatus, HazardStatus, Level, Source
-from .models import GateEntry, Hazard, overdue_q
+from .choices import Area, CheckKind, EntryKind, EntryStatus, Frequency, HazardStatus, Level, PatrolStatus, Source
+from .models import CheckItem, GateEntry, Hazard, Patrol, PatrolRoute, overdue_q
 
 
 class HazardFilterSet(SchoolFilterSet):
@@ -37,3 +37,40 @@ class GateEntryFilterSet(SchoolFilterSet):
     class Meta:
         model = GateEntry
         fields = ["q", "kind", "status", "entered_after", "entered_before"]
+
+
+class CheckItemFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（检查内容）", method="search")
+    search_fields = ("text", "basis")
+    area = filters.ChoiceFilter(label="区域", choices=Area.choices)
+    kind = filters.ChoiceFilter(label="检查类别", choices=CheckKind.choices)
+    active = YesNoFilter(label="启用")
+
+    class Meta:
+        model = CheckItem
+        fields = ["q", "area", "kind", "active"]
+
+
+class PatrolRouteFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（路线名称）", method="search")
+    search_fields = ("name",)
+    frequency = filters.ChoiceFilter(label="频次", choices=Frequency.choices)
+    active = YesNoFilter(label="启用")
+
+    class Meta:
+        model = PatrolRoute
+        fields = ["q", "frequency", "active"]
+
+
+class PatrolFilterSet(SchoolFilterSet):
+    route = filters.ModelChoiceFilter(label="路线", queryset=PatrolRoute.objects.all())
+    status = filters.ChoiceFilter(label="状态", choices=PatrolStatus.choices)
+    due_after, due_before = day_range("due_on", "巡查日期起", "巡查日期止")
+    problems = YesNoFilter(label="发现问题", method="filter_problems")
+
+    class Meta:
+        model = Patrol
+        fields = ["route", "status", "due_after", "due_before", "problems"]
+
+    def filter_problems(self, queryset, name, value):
+        return queryset.filter(problems__gt=0) if value else queryset.filter(problems=0)

@@ -4,6 +4,7 @@ gate log (门卫登记) and the school's safety settings."""
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +14,20 @@ from simple_history.models import HistoricalRecords
 from houqin.core.ledger import Trail
 from houqin.core.models import Person, Room, SchoolOwned, SchoolSettings
 
-from .choices import OPEN, EntryKind, EntryStatus, HazardEventKind, HazardStatus, Level, Measure, Source
+from .choices import (
+    OPEN,
+    Area,
+    CheckKind,
+    EntryKind,
+    EntryStatus,
+    Frequency,
+    HazardEventKind,
+    HazardStatus,
+    Level,
+    Measure,
+    PatrolStatus,
+    Source,
+)
 
 
 class SafetySettings(SchoolSettings):
@@ -22,6 +36,12 @@ class SafetySettings(SchoolSettings):
     deadline_days_general = models.PositiveSmallIntegerField("一般隐患整改期限(天)", default=7)
     deadline_days_larger = models.PositiveSmallIntegerField("较大隐患整改期限(天)", default=3)
     deadline_days_major = models.PositiveSmallIntegerField("重大隐患整改期限(天)", default=1)
+    key_rounds_per_day = models.PositiveSmallIntegerField(
+        "重点部位每日巡查次数", default=5, validators=[MinValueValidator(5), MaxValueValidator(24)],
+        help_text="重点部位巡查每日不少于5次（domain-rules §6，S2）；巡查路线未填次数时按此生成")
+    term_checks = models.PositiveSmallIntegerField(
+        "每学期安全检查次数", default=2, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="每学期至少2次安全检查（domain-rules §6，宁波 [L]）；“每学期”路线在学期内均匀生成")
     history = HistoricalRecords()
 
     class Meta:
@@ -176,3 +196,117 @@ class GateEntry(SchoolOwned):
     @property
     def on_campus(self):
         return self.status == EntryStatus.ON_CAMPUS
+
+
+# --- patrols (巡查) ---------------------------------------------------------------------------
+
+
+class CheckItem(SchoolOwned):
+    """One item of the patrol checklist (检查项目) of an area: 应急照明正常, 燃气阀门关闭 …"""
+
+    area = models.CharField("区域", max_length=12, choices=Area.choices)
+    kind = models.CharField("检查类别", max_length=12, choices=CheckKind.choices)
+    text = models.CharField("检查内容", max_length=100)
+    basis = models.CharField("依据", max_length=100, blank=True, help_text="如 消防 X1 第17条")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查检查项目"
+        ordering = ["area", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["school", "area", "text"], name="checkitem_unique_text")]
+
+    def __str__(self):
+        return f"{self.get_area_display()}：{self.text}"
+
+    def get_absolute_url(self):
+        return reverse("safety:checkitem_detail", args=[self.pk])
+
+
+class PatrolRoute(SchoolOwned):
+    """A patrol route (巡查路线) with its check items and its frequency on the school calendar."""
+
+    name = models.CharField("路线名称", max_length=100)
+    frequency = models.CharField("频次", max_length=12, choices=Frequency.choices, default=Frequency.DAILY)
+    rounds = models.PositiveSmallIntegerField(
+        "每日次数", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="重点部位每日巡查次数；空着按学校设置（不少于5次）")
+    weekday = models.PositiveSmallIntegerField("星期", default=0, choices=[
+        (0, "星期一"), (1, "星期二"), (2, "星期三"), (3, "星期四"), (4, "星期五"), (5, "星期六"), (6, "星期日")],
+        help_text="每周巡查的那一天")
+    items = models.ManyToManyField(CheckItem, related_name="routes", verbose_name="检查项目")
+    patroller = models.ForeignKey(Person, models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name="巡查人")
+    on_holidays = models.BooleanField("节假日、周末照常", default=False)
+    in_vacations = models.BooleanField("寒暑假照常", default=False)
+    starts_on = models.DateField("开始日期", default=datetime.date(2025, 1, 1))
+    active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查路线"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="patrolroute_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("safety:patrolroute_detail", args=[self.pk])
+
+
+class Patrol(SchoolOwned):
+    """One due patrol of a route (a day, and the round of the day for 重点部位); made by
+    `houqin tick` once, walked on a phone, marked 漏巡 when its day passed unwalked."""
+
+    route = models.ForeignKey(PatrolRoute, models.PROTECT, related_name="patrols", verbose_name="路线")
+    due_on = models.DateField("巡查日期")
+    round = models.PositiveSmallIntegerField("当日第几次", default=1)
+    status = models.CharField("状态", max_length=8, choices=PatrolStatus.choices, default=PatrolStatus.OPEN,
+                              editable=False)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="巡查人", editable=False)
+    done_at = models.DateTimeField("巡查时间", null=True, blank=True, editable=False)
+    problems = models.PositiveSmallIntegerField("发现问题", default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查记录"
+        ordering = ["-due_on", "route__name", "round"]
+        constraints = [models.UniqueConstraint(fields=["route", "due_on", "round"], name="patrol_once_per_round")]
+        indexes = [models.Index(fields=["school", "status", "due_on"], name="patrol_school_status_due")]
+
+    def __str__(self):
+        suffix = f" 第{self.round}次" if self.round > 1 or self.route.frequency == Frequency.KEY else ""
+        return f"{self.route.name} {self.due_on:%Y-%m-%d}{suffix}"
+
+    def get_absolute_url(self):
+        return reverse("safety:patrol_detail", args=[self.pk])
+
+    @property
+    def status_badge(self):
+        return PatrolStatus(self.status).badge
+
+
+class PatrolResult(SchoolOwned):
+    """One item of a walked patrol: OK, or a problem with its note (and the hazard it opened)."""
+
+    patrol = models.ForeignKey(Patrol, models.PROTECT, related_name="results", verbose_name="巡查")
+    item = models.ForeignKey(CheckItem, models.PROTECT, related_name="+", verbose_name="检查项目")
+    area = models.CharField("区域", max_length=12, choices=Area.choices)
+    kind = models.CharField("检查类别", max_length=12, choices=CheckKind.choices)
+    text = models.CharField("检查内容", max_length=100)
+    ok = models.BooleanField("正常", default=True)
+    note = models.CharField("情况", max_length=300, blank=True)
+    hazard = models.ForeignKey(Hazard, models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="隐患")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡查检查结果"
+        ordering = ["patrol", "pk"]
+        constraints = [models.UniqueConstraint(fields=["patrol", "item"], name="patrolresult_once_per_item")]
+
+    def __str__(self):
+        return f"{self.text}：{'正常' if self.ok else '有问题'}"
+

@@ -5,4 +5,7 @@ from . import views
 ROUTES = [
     ("hazards", views.HazardViewSet, None),
     ("gate-entries", views.GateEntryViewSet, None),
+    ("check-items", views.CheckItemViewSet, None),
+    ("patrol-routes", views.PatrolRouteViewSet, None),
+    ("patrols", views.PatrolViewSet, None),
 ]
