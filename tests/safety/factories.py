@@ -64,4 +64,26 @@ class PatrolFactory(DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     route = factory.SubFactory(PatrolRouteFactory, school=factory.SelfAttribute("..school"))
-    due_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    due_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) - datetime.timedelta(days=n))  # past: walkable
+
+
+class FireEquipmentFactory(DjangoModelFactory):
+    class Meta:
+        model = models.FireEquipment
+
+    school = factory.SubFactory(SchoolFactory)
+    code = factory.Sequence(lambda n: f"MHQ-{n:03d}")
+    kind = "extinguisher"
+    agent = "powder"
+    place = "教学楼一楼楼梯口"
+    made_on = datetime.date(2024, 3, 1)
+
+
+class FireCheckFactory(DjangoModelFactory):
+    class Meta:
+        model = models.FireCheck
+
+    school = factory.SubFactory(SchoolFactory)
+    equipment = factory.SubFactory(FireEquipmentFactory, school=factory.SelfAttribute("..school"))
+    period_start = datetime.date(2026, 1, 1)  # each check its own equipment; a past period, so it may be done
+    due_by = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=29))

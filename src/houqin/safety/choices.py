@@ -113,3 +113,31 @@ class PatrolStatus(StatusChoices):
 
     BADGES = nonmember({"open": "warning", "done": "success", "missed": "danger"})
 
+
+# --- fire equipment (消防器材) ----------------------------------------------------------------
+
+
+class EquipmentKind(models.TextChoices):
+    EXTINGUISHER = "extinguisher", "灭火器"
+    HYDRANT = "hydrant", "消火栓"
+    ALARM = "alarm", "火灾报警器"
+    LIGHT = "light", "应急照明灯"
+    SIGN = "sign", "疏散指示标志"
+
+
+class Agent(models.TextChoices):
+    """The extinguishing agent of an extinguisher, which sets its 送修 and 报废 years (§5 X3)."""
+
+    WATER = "water", "水基型"
+    POWDER = "powder", "干粉"
+    CLEAN = "clean", "洁净气体"
+    CO2 = "co2", "二氧化碳"
+
+
+class CheckStatus(StatusChoices):
+    OPEN = "open", "待检查"
+    OK = "ok", "合格"
+    PROBLEM = "problem", "有问题"
+    MISSED = "missed", "漏检"
+
+    BADGES = nonmember({"open": "warning", "ok": "success", "problem": "danger", "missed": "danger"})

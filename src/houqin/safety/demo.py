@@ -21,7 +21,17 @@ from houqin.core.models import Notification, Room
 
 from . import services
 from .choices import EntryKind, Level, Measure, Source
-from .models import CheckItem, GateEntry, Hazard, HazardEvent, Patrol, PatrolResult, PatrolRoute
+from .models import (
+    CheckItem,
+    FireCheck,
+    FireEquipment,
+    GateEntry,
+    Hazard,
+    HazardEvent,
+    Patrol,
+    PatrolResult,
+    PatrolRoute,
+)
 
 # A 1×1 PNG: the after-photo the demo's rectifications carry.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -142,6 +152,7 @@ def safety(demo):
     last_notification = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
     _hazards_and_gate(demo)
     _patrols(demo)
+    _fire(demo)
     Notification.objects.filter(pk__gt=last_notification, url__startswith="/maintenance/").delete()
 
 
@@ -211,3 +222,50 @@ def _patrols(demo):
         demo.created[Patrol._meta.verbose_name] += Patrol.objects.filter(school=school).count()
         demo.created[PatrolResult._meta.verbose_name] += PatrolResult.objects.filter(school=school).count()
     patrols.mark_missed(demo.today)
+
+
+# (code, kind, agent, spec, room name or place, dense, years and days since made, serviced years ago)
+FIRE = [
+    ("MHQ-JX-01", "extinguisher", "powder", "MFZ/ABC4", "place:教学楼一楼东侧楼梯口", False, (2, 40), None),
+    ("MHQ-JX-02", "extinguisher", "powder", "MFZ/ABC4", "place:教学楼二楼东侧楼梯口", False, (2, 40), None),
+    ("MHQ-JX-03", "extinguisher", "powder", "MFZ/ABC4", "place:教学楼三楼东侧楼梯口", False, (3, 10), None),
+    ("MHQ-JX-05", "extinguisher", "powder", "MFZ/ABC4", "place:教学楼一楼西侧楼梯口", False, (5, 20), None),
+    ("MHQ-ST-01", "extinguisher", "water", "MSWZ/6", "学生餐厅", True, (1, 100), None),
+    ("MHQ-ST-03", "extinguisher", "water", "MSWZ/6", "place:食堂操作间", True, (6, 15), 2),
+    ("MHQ-PD-01", "extinguisher", "co2", "MT/5", "配电房", False, (4, 0), None),
+    ("XHS-JX-1F", "hydrant", "", "SN65", "place:教学楼一楼走廊", False, (8, 0), None),
+    ("BJQ-ZH-01", "alarm", "", "JTY-GD", "place:综合楼一楼大厅", False, (3, 0), None),
+    ("YJD-JX-2E", "light", "", "LED 3W", "place:教学楼二楼东侧走廊", False, (2, 0), None),
+    ("YJD-JX-2W", "light", "", "LED 3W", "place:教学楼二楼西侧走廊", False, (2, 0), None),
+]
+BOILER = ("MHQ-GL-01", "extinguisher", "powder", "MFZ/ABC8", "place:锅炉房", True, (1, 200), None)
+
+
+def _fire(demo):
+    """The fire equipment of the buildings (two extinguishers due: one for 送修, one for 报废)
+    and this period's checks, half of them done."""
+    from houqin.core.models import Room
+
+    from . import fire
+
+    for code, school in demo.schools.items():
+        if FireEquipment.objects.filter(school=school).exists():
+            continue
+        guard = demo.user(f"{code}.guard")
+        for number, kind, agent, spec, where, dense, (years, days), serviced in FIRE + (
+                [BOILER] if school.boarding else []):
+            room = None if where.startswith("place:") else Room.objects.filter(school=school, name=where).first()
+            place = where[6:] if where.startswith("place:") else ("" if room else where)
+            made = demo.today.replace(year=demo.today.year - years) - datetime.timedelta(days=days)
+            FireEquipment.objects.create(
+                school=school, code=number, kind=kind, agent=agent, spec=spec, room=room, place=place,
+                dense_place=dense, made_on=made, installed_on=made + datetime.timedelta(days=30),
+                last_serviced_on=demo.today.replace(year=demo.today.year - serviced) if serviced else None)
+        demo.created[FireEquipment._meta.verbose_name] += FireEquipment.objects.filter(school=school).count()
+        fire.create_due_checks(demo.today)
+        checks = FireCheck.objects.filter(school=school).select_related("equipment").order_by("equipment__code")
+        for i, c in enumerate(checks):
+            if i % 2 == 0:
+                note = "压力正常，铅封完好" if c.equipment.kind == "extinguisher" else ""
+                fire.check(c, by=guard, ok=True, note=note)
+        demo.created[FireCheck._meta.verbose_name] += checks.count()

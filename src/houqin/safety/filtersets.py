@@ -5,8 +5,31 @@ from django.utils import timezone
 
 from houqin.core.filtersets import SchoolFilterSet, YesNoFilter, day_range
 
-from .choices import Area, CheckKind, EntryKind, EntryStatus, Frequency, HazardStatus, Level, PatrolStatus, Source
-from .models import CheckItem, GateEntry, Hazard, Patrol, PatrolRoute, overdue_q
+from .choices import (
+    Agent,
+    Area,
+    CheckKind,
+    CheckStatus,
+    EntryKind,
+    EntryStatus,
+    EquipmentKind,
+    Frequency,
+    HazardStatus,
+    Level,
+    PatrolStatus,
+    Source,
+)
+from .models import (
+    CheckItem,
+    FireCheck,
+    FireEquipment,
+    GateEntry,
+    Hazard,
+    Patrol,
+    PatrolRoute,
+    fire_red_q,
+    overdue_q,
+)
 
 
 class HazardFilterSet(SchoolFilterSet):
@@ -74,3 +97,33 @@ class PatrolFilterSet(SchoolFilterSet):
 
     def filter_problems(self, queryset, name, value):
         return queryset.filter(problems__gt=0) if value else queryset.filter(problems=0)
+
+
+class FireEquipmentFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（编号、位置、型号）", method="search")
+    search_fields = ("code", "place", "spec", "room__name")
+    kind = filters.ChoiceFilter(label="类别", choices=EquipmentKind.choices)
+    agent = filters.ChoiceFilter(label="灭火剂", choices=Agent.choices)
+    dense_place = YesNoFilter(label="人员密集场所等")
+    red = YesNoFilter(label="到期送修或报废", method="filter_red")
+    active = YesNoFilter(label="在用")
+
+    class Meta:
+        model = FireEquipment
+        fields = ["q", "kind", "agent", "dense_place", "red", "active"]
+
+    def filter_red(self, queryset, name, value):
+        q = fire_red_q(timezone.localdate())
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class FireCheckFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（器材编号、位置）", method="search")
+    search_fields = ("equipment__code", "equipment__place")
+    status = filters.ChoiceFilter(label="状态", choices=CheckStatus.choices)
+    kind = filters.ChoiceFilter(label="器材类别", field_name="equipment__kind", choices=EquipmentKind.choices)
+    due_after, due_before = day_range("due_by", "截止日期起", "截止日期止")
+
+    class Meta:
+        model = FireCheck
+        fields = ["q", "status", "kind", "due_after", "due_before"]

@@ -8,7 +8,7 @@ from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
 from .choices import Level, Measure
-from .models import CheckItem, GateEntry, Hazard, PatrolRoute
+from .models import CheckItem, FireEquipment, GateEntry, Hazard, PatrolRoute
 
 
 class HazardReportForm(SchoolForm):
@@ -155,3 +155,26 @@ class WalkForm(StyledForm):
                  "place": d.get(f"place-{item.pk}", ""), "level": d.get(f"level-{item.pk}") or Level.GENERAL,
                  "measure": d.get(f"measure-{item.pk}") or Measure.NONE,
                  "photos": d.get(f"photos-{item.pk}") or []} for item in self.items]
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+class FireEquipmentForm(SchoolForm):
+    class Meta:
+        model = FireEquipment
+        fields = ["code", "kind", "agent", "spec", "room", "place", "dense_place", "made_on", "installed_on",
+                  "last_serviced_on", "active", "note"]
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("made_on", "installed_on", "last_serviced_on")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "extinguisher" and not cleaned.get("agent"):
+            self.add_error("agent", "灭火器请选择灭火剂类型（决定送修和报废年限）")
+        if not cleaned.get("room") and not (cleaned.get("place") or "").strip():
+            raise ValidationError("请选择位置或填写位置说明")
+        return cleaned

@@ -69,3 +69,32 @@ def patrols_panel(request):
         return None
     return Panel("今天的巡查", url + f"?status=open&due_after={today:%Y-%m-%d}", due.count(), items,
                  "warning" if items else "success")
+
+
+@panel
+def fire_panel(request):
+    """The director's (and the principal's) red fire items: 送修 / 报废 due, checks missed or
+    faulty and not yet fixed; the guard's checks still open this period."""
+    if request.school is None or not set(request.roles) & {Role.GUARD, Role.PRINCIPAL, Role.DIRECTOR}:
+        return None
+    from .choices import CheckStatus
+    from .fire import red_items
+    from .models import FireCheck, FireEquipment
+
+    today = timezone.localdate()
+    checks = visible(FireCheck.objects.all(), request)
+    if Role.GUARD in request.roles and not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR}:
+        open_checks = checks.filter(status=CheckStatus.OPEN, period_start__lte=today).select_related("equipment")
+        items = [(str(c), c.get_absolute_url(), f"{c.due_by:%m-%d}前")
+                 for c in open_checks.order_by("due_by", "pk")[:8]]
+        if not items:
+            return None
+        return Panel("待检查的消防器材", reverse("safety:firecheck_list") + "?status=open", open_checks.count(),
+                     items, "warning")
+    due, bad = red_items(visible(FireEquipment.objects.all(), request), checks, today)
+    if not due and not bad:
+        return None
+    items = [(f"{e} {e.where}", e.get_absolute_url(), "、".join(e.red(today))) for e in due]
+    items += [(str(c), c.get_absolute_url(), c.get_status_display()) for c in bad]
+    return Panel("消防器材（到期、漏检、有问题）", reverse("safety:fireequipment_list") + "?red=true", len(items),
+                 items[:8], "danger")

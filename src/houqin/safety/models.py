@@ -16,10 +16,13 @@ from houqin.core.models import Person, Room, SchoolOwned, SchoolSettings
 
 from .choices import (
     OPEN,
+    Agent,
     Area,
     CheckKind,
+    CheckStatus,
     EntryKind,
     EntryStatus,
+    EquipmentKind,
     Frequency,
     HazardEventKind,
     HazardStatus,
@@ -42,6 +45,13 @@ class SafetySettings(SchoolSettings):
     term_checks = models.PositiveSmallIntegerField(
         "每学期安全检查次数", default=2, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="每学期至少2次安全检查（domain-rules §6，宁波 [L]）；“每学期”路线在学期内均匀生成")
+    fire_checks_per_month = models.PositiveSmallIntegerField(
+        "消防器材每月检查次数（一般场所）", default=1, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="灭火器一般场所每月检查1次（domain-rules §5，GB 50444 5.2.1）")
+    fire_checks_per_month_dense = models.PositiveSmallIntegerField(
+        "消防器材每月检查次数（人员密集场所、锅炉房、地下室）", default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(4)],
+        help_text="人员密集场所、锅炉房、地下室等每半月检查1次（domain-rules §5，GB 50444 5.2.2）")
     history = HistoricalRecords()
 
     class Meta:
@@ -310,3 +320,127 @@ class PatrolResult(SchoolOwned):
     def __str__(self):
         return f"{self.text}：{'正常' if self.ok else '有问题'}"
 
+
+# --- fire equipment (消防器材) ----------------------------------------------------------------
+
+# §5 X3 (GB 50444 5.3.2, 表5.4.3; GA 95): an extinguisher's first 送修 so many years after it was
+# made, then every so many years, and its 报废 so many years after it was made.
+AGENT_YEARS = {
+    Agent.WATER: (3, 1, 6),
+    Agent.POWDER: (5, 2, 10),
+    Agent.CLEAN: (5, 2, 10),
+    Agent.CO2: (5, 2, 12),
+}
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class FireEquipment(SchoolOwned):
+    """消防器材: an extinguisher, hydrant, alarm, emergency light or sign at its place, with its
+    dates. An extinguisher's 送修 and 报废 dates follow from its agent and dates (§5)."""
+
+    code = models.CharField("编号", max_length=30, help_text="器材标签上的编号，如 MHQ-1F-01")
+    kind = models.CharField("类别", max_length=12, choices=EquipmentKind.choices, default=EquipmentKind.EXTINGUISHER)
+    agent = models.CharField("灭火剂", max_length=8, choices=Agent.choices, blank=True,
+                             help_text="灭火器填写；决定送修和报废年限")
+    spec = models.CharField("型号规格", max_length=50, blank=True, help_text="如 MFZ/ABC4")
+    room = models.ForeignKey(Room, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="位置")
+    place = models.CharField("位置说明", max_length=100, blank=True, help_text="如 教学楼二楼东侧楼梯口")
+    dense_place = models.BooleanField("人员密集场所、锅炉房或地下室", default=False,
+                                      help_text="勾选后每半月检查（按学校设置）")
+    made_on = models.DateField("出厂日期", null=True, blank=True)
+    installed_on = models.DateField("启用日期", null=True, blank=True)
+    last_serviced_on = models.DateField("上次送修日期", null=True, blank=True, help_text="送修（维修、再充装）后填写")
+    service_due_on = models.DateField("送修到期", null=True, blank=True, editable=False)
+    scrap_due_on = models.DateField("报废到期", null=True, blank=True, editable=False)
+    active = models.BooleanField("在用", default=True, help_text="报废或撤除后取消")
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消防器材"
+        ordering = ["kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["school", "code"], name="fireequipment_unique_code")]
+        indexes = [models.Index(fields=["school", "active", "service_due_on"], name="fire_school_service_due"),
+                   models.Index(fields=["school", "active", "scrap_due_on"], name="fire_school_scrap_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.code}"
+
+    def get_absolute_url(self):
+        return reverse("safety:fireequipment_detail", args=[self.pk])
+
+    @property
+    def where(self):
+        return " ".join(filter(None, [str(self.room) if self.room_id else "", self.place])) or "—"
+
+    def dues(self):
+        """(送修到期, 报废到期) by §5 X3; None for what is not an extinguisher or has no date made."""
+        years = AGENT_YEARS.get(self.agent) if self.kind == EquipmentKind.EXTINGUISHER else None
+        if years is None or self.made_on is None:
+            return None, None
+        first, then, scrap = years
+        if self.last_serviced_on is not None:  # after a 送修: every `then` years from it
+            service = add_years(self.last_serviced_on, then)
+        else:
+            service = add_years(self.made_on, first)
+        return service, add_years(self.made_on, scrap)
+
+    def save(self, *args, **kwargs):
+        self.service_due_on, self.scrap_due_on = self.dues()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "service_due_on", "scrap_due_on"}
+        super().save(*args, **kwargs)
+
+    def red(self, today=None):
+        """What is due now: 送修 or 报废 on or before today."""
+        today = today or timezone.localdate()
+        found = []
+        if self.active and self.scrap_due_on and self.scrap_due_on <= today:
+            found.append("到期报废")
+        elif self.active and self.service_due_on and self.service_due_on <= today:
+            found.append("到期送修")
+        return found
+
+
+def fire_red_q(today):
+    return Q(active=True) & (Q(service_due_on__lte=today) | Q(scrap_due_on__lte=today))
+
+
+class FireCheck(SchoolOwned):
+    """The monthly (half-monthly in dense places) check of one piece of equipment; made by
+    `houqin tick` once per period, done on a phone, 漏检 when its period ended undone."""
+
+    equipment = models.ForeignKey(FireEquipment, models.PROTECT, related_name="checks", verbose_name="器材")
+    period_start = models.DateField("检查周期起")
+    due_by = models.DateField("应检查截止")
+    status = models.CharField("状态", max_length=8, choices=CheckStatus.choices, default=CheckStatus.OPEN,
+                              editable=False)
+    note = models.CharField("检查情况", max_length=300, blank=True, editable=False)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="检查人", editable=False)
+    done_at = models.DateTimeField("检查时间", null=True, blank=True, editable=False)
+    hazard = models.ForeignKey(Hazard, models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="隐患", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消防器材检查"
+        ordering = ["-period_start", "equipment__code"]
+        constraints = [models.UniqueConstraint(fields=["equipment", "period_start"], name="firecheck_once_per_period")]
+        indexes = [models.Index(fields=["school", "status", "due_by"], name="firecheck_school_status_due")]
+
+    def __str__(self):
+        return f"{self.equipment} {self.period_start:%Y-%m-%d}起检查"
+
+    def get_absolute_url(self):
+        return reverse("safety:firecheck_detail", args=[self.pk])
+
+    @property
+    def status_badge(self):
+        return CheckStatus(self.status).badge

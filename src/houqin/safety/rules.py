@@ -53,3 +53,11 @@ RULES.update({
     "safety.patrol": rule(PATROLLERS, add=(), change=(), delete=(), steps={"walk": step(PATROLLERS, "巡查")}),
     "safety.patrolresult": rule(PATROLLERS),
 })
+
+# Fire equipment (消防器材): the managers keep the register; the guards (and the managers) do
+# the monthly checks; the district officer reads.
+RULES.update({
+    "safety.fireequipment": rule(PATROLLERS, add=MANAGERS),
+    "safety.firecheck": rule(PATROLLERS, add=(), change=(), delete=(),
+                             steps={"check": step(PATROLLERS, "检查消防器材")}),
+})

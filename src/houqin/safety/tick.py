@@ -18,3 +18,12 @@ def due_patrols(today):
 
     missed = mark_missed(today)
     return f"新建巡查 {create_due_patrols(today)} 次，漏巡 {missed} 次"
+
+
+@task("safety.fire_checks")
+def fire_checks(today):
+    """消防器材检查：每个在用器材每个检查周期生成一次检查（一般场所每月、人员密集场所和锅炉房每半月）；过期未检记为漏检。"""
+    from .fire import create_due_checks, mark_missed
+
+    missed = mark_missed(today)
+    return f"新建消防器材检查 {create_due_checks(today)} 项，漏检 {missed} 项"

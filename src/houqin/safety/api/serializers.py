@@ -10,7 +10,17 @@ from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
 from ..choices import Level, Measure
-from ..models import CheckItem, GateEntry, Hazard, HazardEvent, Patrol, PatrolResult, PatrolRoute
+from ..models import (
+    CheckItem,
+    FireCheck,
+    FireEquipment,
+    GateEntry,
+    Hazard,
+    HazardEvent,
+    Patrol,
+    PatrolResult,
+    PatrolRoute,
+)
 from ..services import id_digest
 
 
@@ -160,3 +170,41 @@ class WalkResultSerializer(serializers.Serializer):
 class WalkSerializer(ActionInput):
     results = WalkResultSerializer(many=True, label="巡查结果",
                                    help_text="每个检查项目一条；未列出的视为正常；有问题（ok=false）的须写明情况，并生成隐患")
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+class FireEquipmentSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = FireEquipment
+        fields = ["id", "school", "code", "kind", "agent", "spec", "room", "place", "dense_place", "made_on",
+                  "installed_on", "last_serviced_on", "service_due_on", "scrap_due_on", "active", "note", "updated_at"]
+        read_only_fields = ["service_due_on", "scrap_due_on"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", "extinguisher"))
+        agent = attrs.get("agent", getattr(self.instance, "agent", ""))
+        if kind == "extinguisher" and not agent:
+            raise serializers.ValidationError({"agent": "灭火器请选择灭火剂类型"})
+        return attrs
+
+
+class FireCheckSerializer(serializers.ModelSerializer):
+    equipment_name = serializers.CharField(source="equipment.__str__", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = FireCheck
+        fields = ["id", "school", "equipment", "equipment_name", "period_start", "due_by", "status",
+                  "status_display", "note", "done_by", "done_at", "hazard", "updated_at"]
+        read_only_fields = fields
+
+
+class FireCheckInputSerializer(ActionInput):
+    ok = serializers.BooleanField(label="合格")
+    note = serializers.CharField(label="检查情况", max_length=300, required=False, default="", allow_blank=True)
+    level = serializers.ChoiceField(label="隐患等级", choices=Level.choices, required=False, default=Level.GENERAL)
+    measure = serializers.ChoiceField(label="已采取措施", choices=Measure.choices, required=False,
+                                      default=Measure.NONE)

@@ -8,4 +8,6 @@ ROUTES = [
     ("check-items", views.CheckItemViewSet, None),
     ("patrol-routes", views.PatrolRouteViewSet, None),
     ("patrols", views.PatrolViewSet, None),
+    ("fire-equipment", views.FireEquipmentViewSet, None),
+    ("fire-checks", views.FireCheckViewSet, None),
 ]

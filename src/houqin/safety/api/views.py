@@ -20,9 +20,11 @@ from houqin.core.api.base import (
 from houqin.core.rules import VIEW
 from houqin.core.tenancy import scope
 
-from .. import patrols, services
+from .. import fire, patrols, services
 from ..filtersets import (
     CheckItemFilterSet,
+    FireCheckFilterSet,
+    FireEquipmentFilterSet,
     GateEntryFilterSet,
     HazardFilterSet,
     PatrolFilterSet,
@@ -171,3 +173,33 @@ class PatrolViewSet(SchoolScopedReadOnlyViewSet):
         rows = scope(PatrolResult.objects.filter(patrol=patrol), self.school).order_by("pk")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.PatrolResultSerializer(page, many=True).data)
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="消防器材", description="red=true 只列到期送修或报废的器材。"),
+                    retrieve=extend_schema(summary="消防器材详情"))
+class FireEquipmentViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """The fire equipment register; 送修 and 报废 dates follow from the agent and dates (§5)."""
+
+    serializer_class = s.FireEquipmentSerializer
+    filterset_class = FireEquipmentFilterSet
+    select_related = ("room",)
+
+
+@extend_schema_view(list=extend_schema(summary="消防器材检查", description="由 houqin tick 每个检查周期生成一次。"),
+                    retrieve=extend_schema(summary="检查详情"))
+class FireCheckViewSet(SchoolScopedReadOnlyViewSet):
+    """The checks of each period; `check` records one (有问题的生成隐患)."""
+
+    serializer_class = s.FireCheckSerializer
+    filterset_class = FireCheckFilterSet
+    select_related = ("equipment",)
+    body_first = True
+    action_rules = {"check": "check"}
+
+    @extend_schema(summary="登记检查", request=s.FireCheckInputSerializer, responses=s.FireCheckSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return self.step(fire.check, s.FireCheckInputSerializer)
