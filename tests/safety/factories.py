@@ -87,3 +87,23 @@ class FireCheckFactory(DjangoModelFactory):
     equipment = factory.SubFactory(FireEquipmentFactory, school=factory.SelfAttribute("..school"))
     period_start = datetime.date(2026, 1, 1)  # each check its own equipment; a past period, so it may be done
     due_by = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=29))
+
+
+class DrillFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Drill
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = "evacuation"
+    title = factory.Sequence(lambda n: f"应急疏散演练{n}")
+    held_on = datetime.date(2026, 9, 15)
+    participants = 600
+
+
+class TrainingFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Training
+
+    school = factory.SubFactory(SchoolFactory)
+    title = factory.Sequence(lambda n: f"消防安全培训{n}")
+    held_on = datetime.date(2026, 9, 20)

@@ -141,3 +141,14 @@ class CheckStatus(StatusChoices):
     MISSED = "missed", "漏检"
 
     BADGES = nonmember({"open": "warning", "ok": "success", "problem": "danger", "missed": "danger"})
+
+
+# --- drills and training (演练与培训) ----------------------------------------------------------
+
+
+class DrillKind(models.TextChoices):
+    EVACUATION = "evacuation", "应急疏散演练"
+    FIRE = "fire", "灭火演练"
+    EARTHQUAKE = "earthquake", "防震演练"
+    SECURITY = "security", "防暴防恐演练"
+    BUS = "bus", "校车应急演练"

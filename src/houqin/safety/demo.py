@@ -23,6 +23,7 @@ from . import services
 from .choices import EntryKind, Level, Measure, Source
 from .models import (
     CheckItem,
+    Drill,
     FireCheck,
     FireEquipment,
     GateEntry,
@@ -31,6 +32,7 @@ from .models import (
     Patrol,
     PatrolResult,
     PatrolRoute,
+    Training,
 )
 
 # A 1×1 PNG: the after-photo the demo's rectifications carry.
@@ -153,6 +155,7 @@ def safety(demo):
     _hazards_and_gate(demo)
     _patrols(demo)
     _fire(demo)
+    _drills(demo)
     Notification.objects.filter(pk__gt=last_notification, url__startswith="/maintenance/").delete()
 
 
@@ -269,3 +272,38 @@ def _fire(demo):
                 note = "压力正常，铅封完好" if c.equipment.kind == "extinguisher" else ""
                 fire.check(c, by=guard, ok=True, note=note)
         demo.created[FireCheck._meta.verbose_name] += checks.count()
+
+
+
+def _drills(demo):
+    """The term's drills (monthly evacuation drills, a fire drill, one month still to come)
+    and a safety training of the staff."""
+    from houqin.core.models import Person, Term
+
+    for code, school in demo.schools.items():
+        if Drill.objects.filter(school=school).exists():
+            continue
+        term = Term.objects.filter(school=school, starts_on__lte=demo.today).order_by("-starts_on").first()
+        start = term.starts_on if term else demo.today - datetime.timedelta(days=90)
+        director = demo.person(code, "director")
+        month, n = start.replace(day=1), 0
+        while month <= demo.today.replace(day=1):
+            day = max(month.replace(day=15), start)
+            n += 1
+            if n != 3:  # one month without its drill: the term page shows the gap
+                Drill.objects.create(
+                    school=school, kind="evacuation", title=f"{day.month}月应急疏散演练", held_on=day,
+                    organiser=director, scope="全校师生", participants=600 + 10 * n,
+                    evacuation_seconds=105 + 10 * n, evaluation="各班按路线有序疏散，个别班级楼梯口拥挤，需加强引导")
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        Drill.objects.create(school=school, kind="fire", title="灭火器使用和初起火灾扑救演练",
+                             held_on=start + datetime.timedelta(days=40), organiser=director, scope="全体教职工",
+                             participants=45, evaluation="教职工均能正确使用灭火器")
+        Drill.objects.create(school=school, kind="evacuation", title="下月应急疏散演练（计划）",
+                             held_on=demo.today + datetime.timedelta(days=20), organiser=director, scope="全校师生")
+        training = Training.objects.create(school=school, title="消防安全知识和灭火器使用培训",
+                                           held_on=start + datetime.timedelta(days=20), trainer="恩施市消防救援大队",
+                                           hours=2)
+        training.attendees.set(Person.objects.filter(school=school, active=True)[:20])
+        demo.created[Drill._meta.verbose_name] += Drill.objects.filter(school=school).count()
+        demo.created[Training._meta.verbose_name] += 1

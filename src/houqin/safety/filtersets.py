@@ -10,6 +10,7 @@ from .choices import (
     Area,
     CheckKind,
     CheckStatus,
+    DrillKind,
     EntryKind,
     EntryStatus,
     EquipmentKind,
@@ -21,12 +22,14 @@ from .choices import (
 )
 from .models import (
     CheckItem,
+    Drill,
     FireCheck,
     FireEquipment,
     GateEntry,
     Hazard,
     Patrol,
     PatrolRoute,
+    Training,
     fire_red_q,
     overdue_q,
 )
@@ -127,3 +130,24 @@ class FireCheckFilterSet(SchoolFilterSet):
     class Meta:
         model = FireCheck
         fields = ["q", "status", "kind", "due_after", "due_before"]
+
+
+class DrillFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（名称、范围）", method="search")
+    search_fields = ("title", "scope")
+    kind = filters.ChoiceFilter(label="类别", choices=DrillKind.choices)
+    held_after, held_before = day_range("held_on", "日期起", "日期止")
+
+    class Meta:
+        model = Drill
+        fields = ["q", "kind", "held_after", "held_before"]
+
+
+class TrainingFilterSet(SchoolFilterSet):
+    q = filters.CharFilter(label="搜索（培训内容、主讲人）", method="search")
+    search_fields = ("title", "trainer")
+    held_after, held_before = day_range("held_on", "日期起", "日期止")
+
+    class Meta:
+        model = Training
+        fields = ["q", "held_after", "held_before"]

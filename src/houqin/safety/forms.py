@@ -8,7 +8,7 @@ from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
 from .choices import Level, Measure
-from .models import CheckItem, FireEquipment, GateEntry, Hazard, PatrolRoute
+from .models import CheckItem, Drill, FireEquipment, GateEntry, Hazard, PatrolRoute, Training
 
 
 class HazardReportForm(SchoolForm):
@@ -178,3 +178,25 @@ class FireEquipmentForm(SchoolForm):
         if not cleaned.get("room") and not (cleaned.get("place") or "").strip():
             raise ValidationError("请选择位置或填写位置说明")
         return cleaned
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+class DrillForm(SchoolForm):
+    class Meta:
+        model = Drill
+        fields = ["kind", "title", "held_on", "organiser", "scope", "participants", "evacuation_seconds",
+                  "evaluation"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "evaluation": forms.Textarea(attrs={"rows": 3})}
+
+
+class TrainingForm(SchoolForm):
+    class Meta:
+        model = Training
+        fields = ["title", "held_on", "trainer", "hours", "attendees", "note"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "attendees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = self.fields["attendees"].queryset.filter(active=True)

@@ -20,6 +20,7 @@ from .choices import (
     Area,
     CheckKind,
     CheckStatus,
+    DrillKind,
     EntryKind,
     EntryStatus,
     EquipmentKind,
@@ -52,6 +53,15 @@ class SafetySettings(SchoolSettings):
         "消防器材每月检查次数（人员密集场所、锅炉房、地下室）", default=2,
         validators=[MinValueValidator(2), MaxValueValidator(4)],
         help_text="人员密集场所、锅炉房、地下室等每半月检查1次（domain-rules §5，GB 50444 5.2.2）")
+    evacuation_drills_per_month = models.PositiveSmallIntegerField(
+        "每月应急疏散演练次数", default=1, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="中小学每月至少1次应急疏散演练（domain-rules §5，X4）")
+    fire_drills_per_term = models.PositiveSmallIntegerField(
+        "每学期灭火演练次数", default=1, validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="消防安全重点单位至少每半年1次灭火和应急疏散演练（domain-rules §5，X2 第40条）")
+    evacuation_seconds = models.PositiveSmallIntegerField(
+        "疏散时间要求(秒)", default=120, validators=[MinValueValidator(30), MaxValueValidator(600)],
+        help_text="4层以下学校原则上2分钟内疏散完毕（domain-rules §5，X4）")
     history = HistoricalRecords()
 
     class Meta:
@@ -444,3 +454,64 @@ class FireCheck(SchoolOwned):
     @property
     def status_badge(self):
         return CheckStatus(self.status).badge
+
+
+# --- drills and training (演练与培训) ----------------------------------------------------------
+
+
+class Drill(SchoolOwned):
+    """A drill (演练) planned or held: kind, day, participants, evacuation time, evaluation;
+    the photos are its attachments. A drill whose day is to come is the term's plan."""
+
+    kind = models.CharField("类别", max_length=12, choices=DrillKind.choices, default=DrillKind.EVACUATION)
+    title = models.CharField("名称", max_length=100, help_text="如 九月消防应急疏散演练")
+    held_on = models.DateField("日期")
+    organiser = models.ForeignKey(Person, models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name="组织人")
+    participants = models.PositiveIntegerField("参加人数", default=0)
+    scope = models.CharField("参加范围", max_length=200, blank=True, help_text="如 全校师生、一至三年级")
+    evacuation_seconds = models.PositiveIntegerField("疏散用时(秒)", null=True, blank=True)
+    evaluation = models.TextField("评估总结", max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全演练"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["school", "kind", "held_on"], name="drill_school_kind_day")]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("safety:drill_detail", args=[self.pk])
+
+    @property
+    def planned(self):
+        return self.held_on > timezone.localdate()
+
+    @property
+    def state(self):
+        return "计划" if self.planned else "已开展"
+
+
+class Training(SchoolOwned):
+    """A safety training session (安全培训) with the people who attended."""
+
+    title = models.CharField("培训内容", max_length=100)
+    held_on = models.DateField("日期")
+    trainer = models.CharField("主讲人", max_length=50, blank=True)
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1, default=1,
+                                validators=[MinValueValidator(0)])
+    attendees = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name="参加人员")
+    note = models.CharField("备注", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全培训"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("safety:training_detail", args=[self.pk])

@@ -61,3 +61,9 @@ RULES.update({
     "safety.firecheck": rule(PATROLLERS, add=(), change=(), delete=(),
                              steps={"check": step(PATROLLERS, "检查消防器材")}),
 })
+
+# Drills and training (演练与培训): the managers plan and record them; everyone reads.
+RULES.update({
+    "safety.drill": rule(EVERYONE, add=MANAGERS),
+    "safety.training": rule(EVERYONE, add=MANAGERS),
+})

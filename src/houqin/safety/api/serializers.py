@@ -12,6 +12,7 @@ from houqin.maintenance.choices import Category
 from ..choices import Level, Measure
 from ..models import (
     CheckItem,
+    Drill,
     FireCheck,
     FireEquipment,
     GateEntry,
@@ -20,6 +21,7 @@ from ..models import (
     Patrol,
     PatrolResult,
     PatrolRoute,
+    Training,
 )
 from ..services import id_digest
 
@@ -208,3 +210,19 @@ class FireCheckInputSerializer(ActionInput):
     level = serializers.ChoiceField(label="隐患等级", choices=Level.choices, required=False, default=Level.GENERAL)
     measure = serializers.ChoiceField(label="已采取措施", choices=Measure.choices, required=False,
                                       default=Measure.NONE)
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+class DrillSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = Drill
+        fields = ["id", "school", "kind", "title", "held_on", "organiser", "scope", "participants",
+                  "evacuation_seconds", "evaluation", "updated_at"]
+
+
+class TrainingSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = Training
+        fields = ["id", "school", "title", "held_on", "trainer", "hours", "attendees", "note", "updated_at"]

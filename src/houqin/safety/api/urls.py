@@ -10,4 +10,6 @@ ROUTES = [
     ("patrols", views.PatrolViewSet, None),
     ("fire-equipment", views.FireEquipmentViewSet, None),
     ("fire-checks", views.FireCheckViewSet, None),
+    ("drills", views.DrillViewSet, None),
+    ("trainings", views.TrainingViewSet, None),
 ]

@@ -23,12 +23,14 @@ from houqin.core.tenancy import scope
 from .. import fire, patrols, services
 from ..filtersets import (
     CheckItemFilterSet,
+    DrillFilterSet,
     FireCheckFilterSet,
     FireEquipmentFilterSet,
     GateEntryFilterSet,
     HazardFilterSet,
     PatrolFilterSet,
     PatrolRouteFilterSet,
+    TrainingFilterSet,
 )
 from ..forms import repair_spec
 from ..models import HazardEvent, PatrolResult
@@ -203,3 +205,23 @@ class FireCheckViewSet(SchoolScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
         return self.step(fire.check, s.FireCheckInputSerializer)
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="安全演练"), retrieve=extend_schema(summary="演练详情"))
+class DrillViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """Drills planned and held (演练); photos as attachments."""
+
+    serializer_class = s.DrillSerializer
+    filterset_class = DrillFilterSet
+
+
+@extend_schema_view(list=extend_schema(summary="安全培训"), retrieve=extend_schema(summary="培训详情"))
+class TrainingViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """Safety training sessions with their attendees."""
+
+    serializer_class = s.TrainingSerializer
+    filterset_class = TrainingFilterSet
+    prefetch_related = ("attendees",)
