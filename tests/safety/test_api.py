@@ -7,13 +7,13 @@ import pytest
 from django.utils import timezone
 
 from houqin.core.choices import Role
-from houqin.safety.models import GateEntry, Hazard
+from houqin.safety.models import CheckItem, GateEntry, Hazard, Patrol, PatrolRoute
 from houqin.safety.services import id_digest
 from tests.factories import RoomFactory
 from tests.maintenance.helpers import PersonaMixin
 
 from ..api_contracts import API, ApiContract, api_client, assert_error
-from .factories import GateEntryFactory, HazardFactory
+from .factories import CheckItemFactory, GateEntryFactory, HazardFactory, PatrolFactory, PatrolRouteFactory
 from .helpers import person, photo
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,43 @@ class TestHazardApi(PersonaMixin, ApiContract):
 
     def other_school_payload(self, world):
         return {**self.valid_payload(world), "room": RoomFactory(school=world.schools["c"]).pk}
+
+
+class TestCheckItemApi(ApiContract):
+    model = CheckItem
+    factory = CheckItemFactory
+    path = "check-items"
+
+    def valid_payload(self, world):
+        return {"area": "canteen", "kind": "gas", "text": "燃气阀门关闭", "order": 1}
+
+    def edit_payload(self, world, obj):
+        return {"text": "燃气总阀下班前关闭"}
+
+
+class TestPatrolRouteApi(ApiContract):
+    model = PatrolRoute
+    factory = PatrolRouteFactory
+    path = "patrol-routes"
+
+    def valid_payload(self, world):
+        return {"name": "晚间巡查", "frequency": "daily", "items": [CheckItemFactory(school=world.schools["a"]).pk]}
+
+    def edit_payload(self, world, obj):
+        return {"frequency": "key", "rounds": 6}
+
+    def other_school_payload(self, world):
+        return {**self.valid_payload(world), "items": [CheckItemFactory(school=world.schools["c"]).pk]}
+
+
+class TestPatrolApi(ApiContract):
+    model = Patrol
+    factory = PatrolFactory
+    path = "patrols"
+    writable = False
+
+    def valid_payload(self, world):
+        return {"due_on": "2026-09-07"}
 
 
 class TestGateEntryApi(ApiContract):

@@ -5,12 +5,12 @@ import pytest
 from django.urls import reverse
 
 from houqin.core.choices import Role
-from houqin.safety.models import GateEntry, Hazard
+from houqin.safety.models import CheckItem, GateEntry, Hazard, PatrolRoute
 from tests.factories import RoomFactory
 from tests.maintenance.helpers import PersonaMixin
 
 from ..contracts import PagesContract
-from .factories import GateEntryFactory, HazardFactory
+from .factories import CheckItemFactory, GateEntryFactory, HazardFactory, PatrolRouteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,30 @@ def test_the_printed_ledger_shows_a_teacher_only_her_own(world):
 def test_the_gate_page_is_the_guards(world, role):
     assert world.client(role).get(reverse("safety:gate")).status_code == 403
     assert world.client(Role.GUARD).get(reverse("safety:gate")).status_code == 200
+
+
+class TestCheckItemPages(PagesContract):
+    model = CheckItem
+    factory = CheckItemFactory
+
+    def valid_form(self, world):
+        return {"area": "canteen", "kind": "gas", "text": "燃气阀门关闭", "order": 1, "active": "on"}
+
+    def edit_form(self, world, obj):
+        return {"area": obj.area, "kind": obj.kind, "text": obj.text + "（下班前）", "order": 2, "active": "on",
+                "loaded_at": obj.updated_at.isoformat()}
+
+
+class TestPatrolRoutePages(PagesContract):
+    model = PatrolRoute
+    factory = PatrolRouteFactory
+
+    def valid_form(self, world):
+        item = CheckItemFactory(school=world.schools["a"])
+        return {"name": "晚间巡查", "frequency": "daily", "weekday": 0, "items": [item.pk],
+                "starts_on": "2026-09-01", "active": "on"}
+
+    def edit_form(self, world, obj):
+        return {"name": obj.name, "frequency": "key", "rounds": 6, "weekday": 0,
+                "items": list(obj.items.values_list("pk", flat=True)), "starts_on": "2026-09-01", "active": "on",
+                "loaded_at": obj.updated_at.isoformat()}

@@ -65,3 +65,90 @@ class EntryStatus(StatusChoices):
     REFUSED = "refused", "拒绝入校"
 
     BADGES = nonmember({"on_campus": "warning", "left": "success", "refused": "danger"})
+
+
+# --- patrols (巡查) ---------------------------------------------------------------------------
+
+
+class Area(models.TextChoices):
+    """The areas of a campus a patrol checks (校门、教学楼、食堂、配电房、实验室 …)."""
+
+    GATE = "gate", "校门"
+    TEACHING = "teaching", "教学楼"
+    CANTEEN = "canteen", "食堂"
+    POWER = "power", "配电房"
+    LAB = "lab", "实验室"
+    SPORTS = "sports", "体育器材"
+    FIRE_EXIT = "fire_exit", "消防通道"
+    DORM = "dorm", "宿舍"
+    BOILER = "boiler", "锅炉房"
+    GROUNDS = "grounds", "操场及围墙"
+
+
+class CheckKind(models.TextChoices):
+    """What kind of check an item is: the seeds' routine checks (门窗、照明、电器、燃气) and §5/§6."""
+
+    DOORS = "doors", "门窗"
+    LIGHTING = "lighting", "照明"
+    ELECTRIC = "electric", "电器线路"
+    GAS = "gas", "燃气"
+    FIRE = "fire", "消防"
+    SECURITY = "security", "治安防范"
+    FACILITY = "facility", "设施设备"
+    CHEMICALS = "chemicals", "危化品"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", "每日"
+    KEY = "key", "每日多次（重点部位）"
+    NIGHTLY = "nightly", "每晚（寄宿制夜间巡查）"
+    WEEKLY = "weekly", "每周"
+    TERMLY = "termly", "每学期"
+
+
+class PatrolStatus(StatusChoices):
+    OPEN = "open", "待巡查"
+    DONE = "done", "已巡查"
+    MISSED = "missed", "漏巡"
+
+    BADGES = nonmember({"open": "warning", "done": "success", "missed": "danger"})
+
+
+# --- fire equipment (消防器材) ----------------------------------------------------------------
+
+
+class EquipmentKind(models.TextChoices):
+    EXTINGUISHER = "extinguisher", "灭火器"
+    HYDRANT = "hydrant", "消火栓"
+    ALARM = "alarm", "火灾报警器"
+    LIGHT = "light", "应急照明灯"
+    SIGN = "sign", "疏散指示标志"
+
+
+class Agent(models.TextChoices):
+    """The extinguishing agent of an extinguisher, which sets its 送修 and 报废 years (§5 X3)."""
+
+    WATER = "water", "水基型"
+    POWDER = "powder", "干粉"
+    CLEAN = "clean", "洁净气体"
+    CO2 = "co2", "二氧化碳"
+
+
+class CheckStatus(StatusChoices):
+    OPEN = "open", "待检查"
+    OK = "ok", "合格"
+    PROBLEM = "problem", "有问题"
+    MISSED = "missed", "漏检"
+
+    BADGES = nonmember({"open": "warning", "ok": "success", "problem": "danger", "missed": "danger"})
+
+
+# --- drills and training (演练与培训) ----------------------------------------------------------
+
+
+class DrillKind(models.TextChoices):
+    EVACUATION = "evacuation", "应急疏散演练"
+    FIRE = "fire", "灭火演练"
+    EARTHQUAKE = "earthquake", "防震演练"
+    SECURITY = "security", "防暴防恐演练"
+    BUS = "bus", "校车应急演练"

@@ -7,7 +7,8 @@ from houqin.core.forms import MAX_PHOTOS, MultipleFileField, SchoolForm, StyledF
 from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
-from .models import GateEntry, Hazard
+from .choices import Level, Measure
+from .models import CheckItem, Drill, FireEquipment, GateEntry, Hazard, PatrolRoute, Training
 
 
 class HazardReportForm(SchoolForm):
@@ -92,3 +93,110 @@ class GateEntryEditForm(SchoolForm):
     class Meta:
         model = GateEntry
         fields = ["kind", "name", "phone", "plate", "people", "reason", "host"]
+
+
+# --- patrols ----------------------------------------------------------------------------------
+
+
+class CheckItemForm(SchoolForm):
+    class Meta:
+        model = CheckItem
+        fields = ["area", "kind", "text", "basis", "order", "active"]
+
+
+class PatrolRouteForm(SchoolForm):
+    class Meta:
+        model = PatrolRoute
+        fields = ["name", "frequency", "rounds", "weekday", "items", "patroller", "on_holidays", "in_vacations",
+                  "starts_on", "active"]
+        widgets = {"items": forms.CheckboxSelectMultiple, "starts_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = self.fields["items"].queryset.filter(active=True)
+
+
+class WalkForm(StyledForm):
+    """The patrol on a phone: per item 正常 / 有问题, and for a problem the note, the place, the
+    level, the measure taken and photos. Field names: ok-<item id>, note-…, place-…, level-…,
+    measure-…, photos-…"""
+
+    def __init__(self, *args, items, school=None, **kwargs):
+        super().__init__(*args, school=school, **kwargs)
+        self.items = items
+        for item in items:
+            p = item.pk
+            self.fields[f"ok-{p}"] = forms.TypedChoiceField(
+                label=item.text, choices=[("1", "正常"), ("0", "有问题")], coerce=lambda v: v == "1",
+                initial="1", widget=forms.RadioSelect)
+            self.fields[f"note-{p}"] = forms.CharField(label="问题情况", max_length=300, required=False)
+            self.fields[f"place-{p}"] = forms.CharField(label="具体地点", max_length=100, required=False,
+                                                        help_text="如 教学楼二楼东侧走廊")
+            self.fields[f"level-{p}"] = forms.ChoiceField(label="隐患等级", choices=Level.choices,
+                                                          initial=Level.GENERAL, required=False)
+            self.fields[f"measure-{p}"] = forms.ChoiceField(label="已采取措施", choices=Measure.choices,
+                                                            initial=Measure.NONE, required=False)
+            self.fields[f"photos-{p}"] = MultipleFileField(label="现场照片", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            if cleaned.get(f"ok-{item.pk}") is False and not (cleaned.get(f"note-{item.pk}") or "").strip():
+                self.add_error(f"note-{item.pk}", f"“{item.text}”有问题，请写明情况")
+        return cleaned
+
+    def rows(self):
+        return [(item, {n: self[f"{n}-{item.pk}"] for n in ("ok", "note", "place", "level", "measure", "photos")})
+                for item in self.items]
+
+    def results(self):
+        d = self.cleaned_data
+        return [{"item": item.pk, "ok": d[f"ok-{item.pk}"], "note": d.get(f"note-{item.pk}", ""),
+                 "place": d.get(f"place-{item.pk}", ""), "level": d.get(f"level-{item.pk}") or Level.GENERAL,
+                 "measure": d.get(f"measure-{item.pk}") or Measure.NONE,
+                 "photos": d.get(f"photos-{item.pk}") or []} for item in self.items]
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+class FireEquipmentForm(SchoolForm):
+    class Meta:
+        model = FireEquipment
+        fields = ["code", "kind", "agent", "spec", "room", "place", "dense_place", "made_on", "installed_on",
+                  "last_serviced_on", "active", "note"]
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("made_on", "installed_on", "last_serviced_on")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = self.fields["room"].queryset.select_related("building")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "extinguisher" and not cleaned.get("agent"):
+            self.add_error("agent", "灭火器请选择灭火剂类型（决定送修和报废年限）")
+        if not cleaned.get("room") and not (cleaned.get("place") or "").strip():
+            raise ValidationError("请选择位置或填写位置说明")
+        return cleaned
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+class DrillForm(SchoolForm):
+    class Meta:
+        model = Drill
+        fields = ["kind", "title", "held_on", "organiser", "scope", "participants", "evacuation_seconds",
+                  "evaluation"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "evaluation": forms.Textarea(attrs={"rows": 3})}
+
+
+class TrainingForm(SchoolForm):
+    class Meta:
+        model = Training
+        fields = ["title", "held_on", "trainer", "hours", "attendees", "note"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "attendees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = self.fields["attendees"].queryset.filter(active=True)

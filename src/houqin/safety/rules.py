@@ -42,3 +42,28 @@ RULES.update({
     "safety.gateentry": rule(GATE, add=GATE, change=GATE, delete=(),
                              steps={"log": step(GATE, "门卫登记"), "leave": step(GATE, "登记离校")}),
 })
+
+# Patrols (巡查): the guards walk them, the managers keep the checklists and routes; the
+# district officer reads. A patrol's results are written by its walk and read with it.
+PATROLLERS = MANAGERS | {R.GUARD}
+
+RULES.update({
+    "safety.checkitem": rule(PATROLLERS, add=MANAGERS),
+    "safety.patrolroute": rule(PATROLLERS, add=MANAGERS),
+    "safety.patrol": rule(PATROLLERS, add=(), change=(), delete=(), steps={"walk": step(PATROLLERS, "巡查")}),
+    "safety.patrolresult": rule(PATROLLERS),
+})
+
+# Fire equipment (消防器材): the managers keep the register; the guards (and the managers) do
+# the monthly checks; the district officer reads.
+RULES.update({
+    "safety.fireequipment": rule(PATROLLERS, add=MANAGERS),
+    "safety.firecheck": rule(PATROLLERS, add=(), change=(), delete=(),
+                             steps={"check": step(PATROLLERS, "检查消防器材")}),
+})
+
+# Drills and training (演练与培训): the managers plan and record them; everyone reads.
+RULES.update({
+    "safety.drill": rule(EVERYONE, add=MANAGERS),
+    "safety.training": rule(EVERYONE, add=MANAGERS),
+})

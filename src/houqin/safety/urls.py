@@ -1,7 +1,7 @@
 """URLs of the safety app, gathered from its view modules."""
 
-from .views import gate, hazards
+from .views import drills, fire, gate, hazards, patrols
 
 app_name = "safety"
 
-urlpatterns = [*hazards.urlpatterns, *gate.urlpatterns]
+urlpatterns = [*hazards.urlpatterns, *gate.urlpatterns, *patrols.urlpatterns, *fire.urlpatterns, *drills.urlpatterns]

@@ -9,7 +9,20 @@ from houqin.core.api.serializers import SchoolOwnedSerializer
 from houqin.core.models import Person
 from houqin.maintenance.choices import Category
 
-from ..models import GateEntry, Hazard, HazardEvent
+from ..choices import Level, Measure
+from ..models import (
+    CheckItem,
+    Drill,
+    FireCheck,
+    FireEquipment,
+    GateEntry,
+    Hazard,
+    HazardEvent,
+    Patrol,
+    PatrolResult,
+    PatrolRoute,
+    Training,
+)
 from ..services import id_digest
 
 
@@ -110,3 +123,106 @@ class GateEntrySerializer(SchoolOwnedSerializer):
             raise serializers.ValidationError({"id_number": "登记后不能修改证件号"})
         if attrs.pop("refused_reason", ""):
             raise serializers.ValidationError({"refused_reason": "登记后不能改为拒绝入校"})
+
+
+# --- patrols ----------------------------------------------------------------------------------
+
+
+class CheckItemSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = CheckItem
+        fields = ["id", "school", "area", "kind", "text", "basis", "order", "active", "updated_at"]
+
+
+class PatrolRouteSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = PatrolRoute
+        fields = ["id", "school", "name", "frequency", "rounds", "weekday", "items", "patroller", "on_holidays",
+                  "in_vacations", "starts_on", "active", "updated_at"]
+
+
+class PatrolResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolResult
+        fields = ["id", "item", "area", "kind", "text", "ok", "note", "hazard"]
+        read_only_fields = fields
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    route_name = serializers.CharField(source="route.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "school", "route", "route_name", "due_on", "round", "status", "status_display", "problems",
+                  "done_by", "done_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WalkResultSerializer(serializers.Serializer):
+    item = serializers.IntegerField(label="检查项目")
+    ok = serializers.BooleanField(label="正常", default=True)
+    note = serializers.CharField(label="问题情况", max_length=300, required=False, default="", allow_blank=True)
+    place = serializers.CharField(label="具体地点", max_length=100, required=False, default="", allow_blank=True)
+    level = serializers.ChoiceField(label="隐患等级", choices=Level.choices, required=False, default=Level.GENERAL)
+    measure = serializers.ChoiceField(label="已采取措施", choices=Measure.choices, required=False,
+                                      default=Measure.NONE)
+
+
+class WalkSerializer(ActionInput):
+    results = WalkResultSerializer(many=True, label="巡查结果",
+                                   help_text="每个检查项目一条；未列出的视为正常；有问题（ok=false）的须写明情况，并生成隐患")
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+class FireEquipmentSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = FireEquipment
+        fields = ["id", "school", "code", "kind", "agent", "spec", "room", "place", "dense_place", "made_on",
+                  "installed_on", "last_serviced_on", "service_due_on", "scrap_due_on", "active", "note", "updated_at"]
+        read_only_fields = ["service_due_on", "scrap_due_on"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", "extinguisher"))
+        agent = attrs.get("agent", getattr(self.instance, "agent", ""))
+        if kind == "extinguisher" and not agent:
+            raise serializers.ValidationError({"agent": "灭火器请选择灭火剂类型"})
+        return attrs
+
+
+class FireCheckSerializer(serializers.ModelSerializer):
+    equipment_name = serializers.CharField(source="equipment.__str__", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = FireCheck
+        fields = ["id", "school", "equipment", "equipment_name", "period_start", "due_by", "status",
+                  "status_display", "note", "done_by", "done_at", "hazard", "updated_at"]
+        read_only_fields = fields
+
+
+class FireCheckInputSerializer(ActionInput):
+    ok = serializers.BooleanField(label="合格")
+    note = serializers.CharField(label="检查情况", max_length=300, required=False, default="", allow_blank=True)
+    level = serializers.ChoiceField(label="隐患等级", choices=Level.choices, required=False, default=Level.GENERAL)
+    measure = serializers.ChoiceField(label="已采取措施", choices=Measure.choices, required=False,
+                                      default=Measure.NONE)
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+class DrillSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = Drill
+        fields = ["id", "school", "kind", "title", "held_on", "organiser", "scope", "participants",
+                  "evacuation_seconds", "evaluation", "updated_at"]
+
+
+class TrainingSerializer(SchoolOwnedSerializer):
+    class Meta:
+        model = Training
+        fields = ["id", "school", "title", "held_on", "trainer", "hours", "attendees", "note", "updated_at"]

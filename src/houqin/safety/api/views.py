@@ -9,14 +9,31 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from houqin.core.api.base import ActionInput, BodyFirstUpdateMixin, NoDeleteViewSet, ServiceWriteMixin
+from houqin.core.api.base import (
+    ActionInput,
+    BodyFirstUpdateMixin,
+    NoDeleteViewSet,
+    SchoolScopedReadOnlyViewSet,
+    SchoolScopedViewSet,
+    ServiceWriteMixin,
+)
 from houqin.core.rules import VIEW
 from houqin.core.tenancy import scope
 
-from .. import services
-from ..filtersets import GateEntryFilterSet, HazardFilterSet
+from .. import fire, patrols, services
+from ..filtersets import (
+    CheckItemFilterSet,
+    DrillFilterSet,
+    FireCheckFilterSet,
+    FireEquipmentFilterSet,
+    GateEntryFilterSet,
+    HazardFilterSet,
+    PatrolFilterSet,
+    PatrolRouteFilterSet,
+    TrainingFilterSet,
+)
 from ..forms import repair_spec
-from ..models import HazardEvent
+from ..models import HazardEvent, PatrolResult
 from . import serializers as s
 
 
@@ -109,3 +126,102 @@ class GateEntryViewSet(BodyFirstUpdateMixin, ServiceWriteMixin, NoDeleteViewSet)
     def returning(self, request):
         found = services.returning(self.get_queryset(), request.query_params.get("q", "")[:20])
         return Response(self.get_serializer(found, many=True).data)
+
+
+# --- patrols ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="巡查检查项目"), retrieve=extend_schema(summary="检查项目详情"))
+class CheckItemViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """The patrol checklist's items by area (总务主任、校长维护)."""
+
+    serializer_class = s.CheckItemSerializer
+    filterset_class = CheckItemFilterSet
+
+
+@extend_schema_view(list=extend_schema(summary="巡查路线"), retrieve=extend_schema(summary="巡查路线详情"))
+class PatrolRouteViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """Patrol routes with their items and frequency (总务主任、校长维护)."""
+
+    serializer_class = s.PatrolRouteSerializer
+    filterset_class = PatrolRouteFilterSet
+    prefetch_related = ("items",)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="巡查记录", description="由 houqin tick 按路线频次生成；status=missed 为漏巡。"),
+    retrieve=extend_schema(summary="巡查详情"))
+class PatrolViewSet(SchoolScopedReadOnlyViewSet):
+    """The due patrols; `walk` records one, `results` lists what was found."""
+
+    serializer_class = s.PatrolSerializer
+    filterset_class = PatrolFilterSet
+    select_related = ("route",)
+    body_first = True
+    action_rules = {"walk": "walk", "results": VIEW}
+
+    @extend_schema(summary="登记巡查",
+                   description="每个检查项目一条结果；未列出的视为正常。有问题的生成隐患（来源：巡查发现）。"
+                               "照片请在网页上传，或在隐患上另行上传附件。",
+                   request=s.WalkSerializer, responses=s.PatrolSerializer)
+    @action(detail=True, methods=["post"])
+    def walk(self, request, pk=None):
+        return self.step(patrols.walk, s.WalkSerializer)
+
+    @extend_schema(summary="巡查结果", responses=s.PatrolResultSerializer(many=True), filters=False)
+    @action(detail=True)
+    def results(self, request, pk=None):
+        patrol = self.get_object()
+        rows = scope(PatrolResult.objects.filter(patrol=patrol), self.school).order_by("pk")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.PatrolResultSerializer(page, many=True).data)
+
+
+# --- fire equipment ---------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="消防器材", description="red=true 只列到期送修或报废的器材。"),
+                    retrieve=extend_schema(summary="消防器材详情"))
+class FireEquipmentViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """The fire equipment register; 送修 and 报废 dates follow from the agent and dates (§5)."""
+
+    serializer_class = s.FireEquipmentSerializer
+    filterset_class = FireEquipmentFilterSet
+    select_related = ("room",)
+
+
+@extend_schema_view(list=extend_schema(summary="消防器材检查", description="由 houqin tick 每个检查周期生成一次。"),
+                    retrieve=extend_schema(summary="检查详情"))
+class FireCheckViewSet(SchoolScopedReadOnlyViewSet):
+    """The checks of each period; `check` records one (有问题的生成隐患)."""
+
+    serializer_class = s.FireCheckSerializer
+    filterset_class = FireCheckFilterSet
+    select_related = ("equipment",)
+    body_first = True
+    action_rules = {"check": "check"}
+
+    @extend_schema(summary="登记检查", request=s.FireCheckInputSerializer, responses=s.FireCheckSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return self.step(fire.check, s.FireCheckInputSerializer)
+
+
+# --- drills and training ----------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="安全演练"), retrieve=extend_schema(summary="演练详情"))
+class DrillViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """Drills planned and held (演练); photos as attachments."""
+
+    serializer_class = s.DrillSerializer
+    filterset_class = DrillFilterSet
+
+
+@extend_schema_view(list=extend_schema(summary="安全培训"), retrieve=extend_schema(summary="培训详情"))
+class TrainingViewSet(BodyFirstUpdateMixin, SchoolScopedViewSet):
+    """Safety training sessions with their attendees."""
+
+    serializer_class = s.TrainingSerializer
+    filterset_class = TrainingFilterSet
+    prefetch_related = ("attendees",)
