@@ -261,7 +261,8 @@ SPECTACULAR_SETTINGS = {
                             "MealKindEnum": "houqin.canteen.choices.MealKind",
                             "KitchenCheckKindEnum": "houqin.canteen.choices.CheckKind",
                             "HazardEventKindEnum": "houqin.safety.choices.HazardEventKind",
-                            "GateEntryKindEnum": "houqin.safety.choices.EntryKind"},
+                            "GateEntryKindEnum": "houqin.safety.choices.EntryKind",
+                            "SafetyCheckKindEnum": "houqin.safety.choices.CheckKind"},
 }
 
 SILENCED_SYSTEM_CHECKS = []

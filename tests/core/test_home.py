@@ -103,13 +103,17 @@ def test_asset_import_is_not_in_the_menu_of_who_may_not_import(world, role):
 
 
 def test_the_guards_menu_holds_only_what_a_guard_does(world):
-    """Generated from the rules: he keeps the gate, reports hazards and repairs and asks for
-    supplies; the school's rooms, terms and asset register are open to him but are not his work."""
+    """Generated from the rules: he keeps the gate, walks the patrols and checks the fire
+    equipment (their routes and equipment are read by the patrollers only), reports hazards and
+    repairs, asks for supplies and reads the week's menu; the school's rooms, terms and asset
+    register are open to him but are not his work."""
     assert _menu(world.client(Role.GUARD)) == {
         reverse(name) for name in ("core:home", "core:approval_inbox", "core:notification_list",
                                    "maintenance:workorder_add", "maintenance:workorder_list",
                                    "stock:requisition_list", "safety:hazard_add", "safety:hazard_list",
-                                   "safety:gate", "safety:gateentry_list")}
+                                   "safety:gate", "safety:gateentry_list", "safety:patrol_list",
+                                   "safety:patrolroute_list", "safety:fireequipment_list", "safety:firecheck_list",
+                                   "canteen:menu_published")}
 
 
 def test_the_menu_is_generated_from_the_rules(world, monkeypatch):

@@ -17,9 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from houqin.core.demo import demo_step
-from houqin.core.models import Notification, Room
+from houqin.core.models import Notification, Person, Room, Term
+from houqin.maintenance import services as maintenance
 
-from . import services
+from . import fire, patrols, services
 from .choices import EntryKind, Level, Measure, Source
 from .models import (
     CheckItem,
@@ -117,7 +118,6 @@ def _work_through(demo, code, key, hazard):
 
 def _repair(demo, code, order):
     """Maintenance's own steps: the worker repairs, the director (who reported it) verifies."""
-    from houqin.maintenance import services as maintenance
 
     director, worker = demo.user(f"{code}.director"), demo.person(code, "worker")
     maintenance.assign(order, by=director, worker=worker)
@@ -189,7 +189,6 @@ FINDINGS = [
 def _patrols(demo):
     """The seeds' checklists and routes, three weeks of patrols walked by the guard (a few
     missed, today's still open), and what they found as hazards."""
-    from . import patrols
 
     for code, school in demo.schools.items():
         if PatrolRoute.objects.filter(school=school).exists():
@@ -247,9 +246,6 @@ BOILER = ("MHQ-GL-01", "extinguisher", "powder", "MFZ/ABC8", "place:锅炉房", 
 def _fire(demo):
     """The fire equipment of the buildings (two extinguishers due: one for 送修, one for 报废)
     and this period's checks, half of them done."""
-    from houqin.core.models import Room
-
-    from . import fire
 
     for code, school in demo.schools.items():
         if FireEquipment.objects.filter(school=school).exists():
@@ -278,7 +274,6 @@ def _fire(demo):
 def _drills(demo):
     """The term's drills (monthly evacuation drills, a fire drill, one month still to come)
     and a safety training of the staff."""
-    from houqin.core.models import Person, Term
 
     for code, school in demo.schools.items():
         if Drill.objects.filter(school=school).exists():

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from houqin.core.choices import Role
+from houqin.core.models import School
 from houqin.core.rules import require
 from houqin.core.services import holders, notify
 
@@ -60,7 +61,6 @@ def mark_missed(today):
     missed = FireCheck.objects.filter(status=CheckStatus.OPEN, due_by__lt=today)
     by_school = Counter(missed.values_list("school_id", flat=True))
     count = missed.update(status=CheckStatus.MISSED, updated_at=timezone.now())
-    from houqin.core.models import School
 
     for school in School.objects.filter(pk__in=by_school):
         notify(holders(school, [Role.DIRECTOR]), school=school,

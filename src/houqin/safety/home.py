@@ -10,14 +10,17 @@ from houqin.core.choices import Role
 from houqin.core.home import Panel, panel
 from houqin.core.rules import visible
 
+from .choices import CheckStatus, HazardStatus, PatrolStatus
+from .fire import red_items
+from .models import FireCheck, FireEquipment, GateEntry, Hazard, Patrol, overdue_q
+from .services import still_on_campus
+
 
 @panel
 def gate_panel(request):
     """门卫: the visitors and vehicles still on campus."""
     if request.school is None or Role.GUARD not in request.roles:
         return None
-    from .models import GateEntry
-    from .services import still_on_campus
 
     inside = still_on_campus(visible(GateEntry.objects.all(), request))
     items = [(f"{timezone.localtime(e.entered_at):%H:%M} {e}", e.get_absolute_url(), e.get_kind_display())
@@ -31,8 +34,6 @@ def hazards_panel(request):
     """The principal's and the director's overdue hazards, else those waiting to be assigned."""
     if request.school is None or not set(request.roles) & {Role.PRINCIPAL, Role.DIRECTOR}:
         return None
-    from .choices import HazardStatus
-    from .models import Hazard, overdue_q
 
     hazards = visible(Hazard.objects.all(), request).select_related("room__building")
     overdue = hazards.filter(overdue_q(timezone.localdate())).order_by("deadline", "pk")
@@ -53,8 +54,6 @@ def patrols_panel(request):
     this week's missed patrols (漏巡)."""
     if request.school is None or not set(request.roles) & {Role.GUARD, Role.PRINCIPAL, Role.DIRECTOR}:
         return None
-    from .choices import PatrolStatus
-    from .models import Patrol
 
     today = timezone.localdate()
     patrols = visible(Patrol.objects.all(), request).select_related("route")
@@ -77,9 +76,6 @@ def fire_panel(request):
     faulty and not yet fixed; the guard's checks still open this period."""
     if request.school is None or not set(request.roles) & {Role.GUARD, Role.PRINCIPAL, Role.DIRECTOR}:
         return None
-    from .choices import CheckStatus
-    from .fire import red_items
-    from .models import FireCheck, FireEquipment
 
     today = timezone.localdate()
     checks = visible(FireCheck.objects.all(), request)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from houqin.core.calendar import Calendar
 from houqin.core.choices import Role
+from houqin.core.models import School
 from houqin.core.rules import require
 from houqin.core.services import holders, notify
 
@@ -120,7 +121,6 @@ def mark_missed(today):
     missed = Patrol.objects.filter(status=PatrolStatus.OPEN, due_on__lt=today)
     by_school = Counter(missed.values_list("school_id", flat=True))
     count = missed.update(status=PatrolStatus.MISSED, updated_at=timezone.now())
-    from houqin.core.models import School
 
     for school in School.objects.filter(pk__in=by_school):
         notify(holders(school, [Role.DIRECTOR, Role.PRINCIPAL]), school=school,

@@ -20,6 +20,10 @@ from django.utils import timezone
 from houqin.core.choices import AttachmentKind, Role
 from houqin.core.rules import require
 from houqin.core.services import attach, holders, notify
+from houqin.core.text import initials
+from houqin.maintenance import services as maintenance
+from houqin.maintenance.choices import Status
+from houqin.maintenance.models import WorkOrder
 
 from .choices import EntryKind, EntryStatus, HazardEventKind, HazardStatus, Level
 from .models import GateEntry, Hazard, HazardEvent, overdue_q
@@ -104,9 +108,6 @@ def assign(hazard, *, by, assignee, deadline, note="", repair=None):
 
 
 def _open_work_order(hazard, *, by, category, urgent=False):
-    from houqin.maintenance import services as maintenance
-    from houqin.maintenance.models import WorkOrder
-
     urgency = "urgent" if urgent or hazard.level != Level.GENERAL else "normal"
     order = WorkOrder(school=hazard.school, category=category, urgency=urgency, room=hazard.room,
                       place=hazard.place, description=f"【安全隐患 {hazard.number}】{hazard.description}"[:1000])
@@ -144,7 +145,6 @@ def rectified_by_work_order(order):
     """The outcome of a hazard's work order: verified (报修人验收) means rectified, recorded
     in the worker's name with the order's 维修情况; the re-check still follows. Called at each step of
     a work order (signals.py); a hazard already past rectification is left alone."""
-    from houqin.maintenance.choices import Status
 
     if order.status != Status.VERIFIED:
         return 0
@@ -300,7 +300,6 @@ def still_on_campus(queryset):
 def returning(queryset, text, limit=8):
     """Earlier visitors or vehicles whose name or plate starts with `text` (or whose name's
     pinyin initials do), newest first, one per name/plate: to fill the form in again."""
-    from houqin.core.text import initials
 
     text = (text or "").strip()
     if not text:

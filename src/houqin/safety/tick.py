@@ -2,7 +2,7 @@
 
 from houqin.core.tick import task
 
-from . import services
+from . import fire, patrols, services
 
 
 @task("safety.overdue_hazards")
@@ -14,16 +14,12 @@ def overdue_hazards(today):
 @task("safety.patrols")
 def due_patrols(today):
     """巡查：按路线频次和校历生成今天的巡查（重点部位每日多次），每次只生成一个；昨天以前未巡查的记为漏巡。"""
-    from .patrols import create_due_patrols, mark_missed
-
-    missed = mark_missed(today)
-    return f"新建巡查 {create_due_patrols(today)} 次，漏巡 {missed} 次"
+    missed = patrols.mark_missed(today)
+    return f"新建巡查 {patrols.create_due_patrols(today)} 次，漏巡 {missed} 次"
 
 
 @task("safety.fire_checks")
 def fire_checks(today):
     """消防器材检查：每个在用器材每个检查周期生成一次检查（一般场所每月、人员密集场所和锅炉房每半月）；过期未检记为漏检。"""
-    from .fire import create_due_checks, mark_missed
-
-    missed = mark_missed(today)
-    return f"新建消防器材检查 {create_due_checks(today)} 项，漏检 {missed} 项"
+    missed = fire.mark_missed(today)
+    return f"新建消防器材检查 {fire.create_due_checks(today)} 项，漏检 {missed} 项"
