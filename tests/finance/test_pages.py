@@ -182,3 +182,53 @@ def test_the_accountant_sees_the_months_to_close_on_his_home_page(world):
     page = world.client(Role.ACCOUNTANT).get(reverse("core:home")).content.decode()
     assert "待结账月份" in page and f"{last_month.year}年{last_month.month}月" in page
     assert "待结账月份" not in world.client(Role.DIRECTOR).get(reverse("core:home")).content.decode()
+
+
+def test_the_terms_statement_computes_every_figure_from_the_entries(world):
+    """收支情况说明 (seed 000's layout): a term of entries against the one before, nothing typed."""
+    import datetime
+    from decimal import Decimal
+
+    from houqin.finance import services
+    from houqin.finance.choices import Category
+    from tests.factories import TermFactory
+
+    a = world.schools["a"]
+    spring = TermFactory(school=a, name="2026年春季学期", starts_on=datetime.date(2026, 2, 24),
+                         ends_on=datetime.date(2026, 7, 3))
+    autumn = TermFactory(school=a, name="2026年秋季学期", starts_on=datetime.date(2026, 9, 1),
+                         ends_on=datetime.date(2027, 1, 22))
+    booked = [  # (day, category, amount)
+        (datetime.date(2026, 3, 10), Category.MATERIALS, "46046.00"),
+        (datetime.date(2026, 4, 2), Category.CANTEEN, "70096.92"),
+        (datetime.date(2026, 9, 15), Category.MATERIALS, "17944.00"),
+        (datetime.date(2026, 10, 8), Category.CANTEEN, "54220.50"),
+        (datetime.date(2026, 10, 9), Category.REPAIR, "14524.00"),
+        (datetime.date(2026, 8, 1), Category.REPAIR, "999.00"),  # in the holidays: neither term
+    ]
+    for on, category, amount in booked:
+        JournalEntryFactory(school=a, occurred_on=on, category=category, amount=Decimal(amount))
+    wrong = JournalEntryFactory(school=a, occurred_on=datetime.date(2026, 10, 9), category=Category.REPAIR,
+                                amount=Decimal("100.00"))
+    JournalEntryFactory(school=a, occurred_on=datetime.date(2026, 10, 10), category=Category.REPAIR,
+                        amount=Decimal("-100.00"), reverses=wrong)
+    JournalEntryFactory(school=world.schools["b"], occurred_on=datetime.date(2026, 10, 9), amount=Decimal("5"))
+    report = services.term_statement(a, autumn, spring)
+    rows = {r["code"]: (r["previous"], r["current"], r["saving"]) for r in report["spending"]}
+    D = Decimal
+    assert rows == {"materials": (D("46046.00"), D("17944.00"), D("28102.00")),
+                    "repair": (D("0.00"), D("14524.00"), D("-14524.00")),
+                    "canteen": (D("70096.92"), D("54220.50"), D("15876.42"))}
+    assert report["saved"] == D("43978.42")  # 第1、2项总计节约 43978.42元 (seed 000)
+    assert report["spending_total"] == {"previous": D("116142.92"), "current": D("86688.50"),
+                                        "saving": D("29454.42")}
+    page = world.client(Role.PRINCIPAL).get(reverse("finance:report_term") + f"?term={autumn.pk}").content.decode()
+    assert ("公用经费·专用材料费支出：2026年春季学期46,046.00元，2026年秋季学期17,944.00元，"
+            "同期相比节约28,102.00元") in page
+    assert "维修经费支出：2026年春季学期0.00元，2026年秋季学期14,524.00元，同期相比增加14,524.00元" in page
+    assert "共节约43,978.42元" in page
+    assert world.client(Role.TEACHER).get(reverse("finance:report_term")).status_code == 403
+    assert world.client(Role.DIRECTOR).get(reverse("finance:report_term") + "?term=999999").status_code == 404
+    response = world.client(Role.ACCOUNTANT).get(reverse("finance:report_term") + f"?term={autumn.pk}&format=xlsx")
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ["支出", "合计", 116142.92, 86688.5, 29454.42] in [[c.value for c in row] for row in ws.iter_rows()]

@@ -11,4 +11,5 @@ ITEMS = [
     Item(_("记一笔"), "finance:journalentry_add", "finance.journalentry", "plus-circle", "add"),
     Item(_("月末结账"), "finance:monthclose_list", "finance.monthclose", "lock"),
     Item(_("月报"), "finance:report_month", "finance.journalentry", "table"),
+    Item(_("收支情况说明"), "finance:report_term", "finance.journalentry", "file-text"),
 ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from houqin.core.ledger import AppendOnlyModel, LedgerEntry
-from houqin.core.models import Person, School, SchoolOwned, SchoolQuerySet, Term
+from houqin.core.models import Person, School, SchoolOwned, SchoolQuerySet, SchoolSettings, Term
 from houqin.core.money import MONEY, ZERO
 
 from .choices import INCOME_CATEGORIES, Account, BudgetStatus, Category, Direction
@@ -25,6 +25,18 @@ from .choices import INCOME_CATEGORIES, Account, BudgetStatus, Category, Directi
 COMMITTED = ("approved", "ordered", "accepted")
 
 AMOUNT = DecimalField(**MONEY)
+
+
+class FinanceSettings(SchoolSettings):
+    """The school's rule for a purchase above what is left of its budget line [L]."""
+
+    over_budget_needs_principal = models.BooleanField(
+        "超出预算结余的采购须校长审批", default=True,
+        help_text="采购申请金额超过所记预算项目的结余时，即使低于校长审批起点也须校长审批")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "财务设置"
 
 
 def _sum(queryset, field, group):

@@ -15,6 +15,8 @@ READERS = MANAGERS | ACCOUNTANT
 CHARGERS = MANAGERS | ACCOUNTANT
 
 RULES.update({
+    # The school's over-budget rule: shown on the school's page, changed like the school.
+    "finance.financesettings": RULES["core.school"],
     "finance.budgetline": rule(READERS, add=ACCOUNTANT, change=ACCOUNTANT, delete=(), steps={
         "draft": step(ACCOUNTANT, "编制预算"),
         "submit": step(ACCOUNTANT, "提交预算审批"),

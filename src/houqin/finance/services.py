@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from houqin.core import approvals
 from houqin.core.models import Person
-from houqin.core.money import cents
-from houqin.core.rules import require
+from houqin.core.money import cents, yuan
+from houqin.core.rules import VIEW, can, require
 
 from .choices import EDITABLE, INCOME_CATEGORIES, Account, BudgetStatus, Category, Direction
-from .models import BudgetLine, JournalEntry, MonthClose, RequestCharge
+from .models import BudgetLine, FinanceSettings, JournalEntry, MonthClose, RequestCharge
 
 BUDGET_POLICY = approvals.register(approvals.Policy(
     key="finance.budget", label="预算审批",
@@ -252,3 +252,101 @@ def post_voucher(voucher, *, by):
         summary=f"报销：{request.title}（{voucher.supplier.name}，发票 {voucher.invoice_number}）"[:200],
         handler=handler, voucher_number=voucher.invoice_number, source_type=source_type, source_id=voucher.pk)
     return record_entry(entry, by=by, system=True)
+
+
+# --- the purchase request's approval ------------------------------------------------------------
+
+PURCHASE_POLICY = "procurement.request"
+
+
+def charged_line(request_id, school):
+    """The budget line a purchase request is charged to, with its figures, or None."""
+    charge = RequestCharge.objects.filter(request_id=request_id, school=school).values("line_id").first()
+    return BudgetLine.objects.with_figures().get(pk=charge["line_id"]) if charge else None
+
+
+def over_budget(policy, subject, amount):
+    """A purchase above what is left of its line needs the principal (the next tier), when
+    the school's FinanceSettings say so; core.approvals asks this on opening the approval."""
+    if policy.key != PURCHASE_POLICY or amount is None:
+        return ()
+    if not FinanceSettings.of(subject.school).over_budget_needs_principal:
+        return ()
+    line = charged_line(subject.pk, subject.school)
+    if line is None or cents(amount) <= line.left:
+        return ()
+    return (approvals.PRINCIPAL_STEP.label,)
+
+
+def budget_panel(approval, request):
+    """The line's budget, committed, spent and left beside a purchase request's approval, for
+    who may read the budget."""
+    if approval.policy != PURCHASE_POLICY or not can(request.roles, VIEW, BudgetLine):
+        return None
+    line = charged_line(approval.object_id, approval.school)
+    if line is None:
+        return {"title": "预算", "rows": [], "warning": "该采购申请尚未记入预算项目"}
+    amount = cents(approval.amount)
+    pending = approval.status == "pending"
+    after = line.left - amount if pending else line.left
+    rows = [("预算金额", yuan(line.amount)), ("已占用", yuan(line.committed)), ("已支出", yuan(line.spent)),
+            ("结余", yuan(line.left))]
+    if pending:
+        rows.append(("本次批准后结余", yuan(after)))
+    warning = f"本次申请 {yuan(amount)} 元超出预算结余 {yuan(line.left)} 元" if pending and after < 0 else ""
+    return {"title": f"预算：{line}", "rows": rows, "warning": warning}
+
+
+approvals.STEP_FORCERS.append(over_budget)
+approvals.APPROVAL_PANELS.append(budget_panel)
+
+
+# --- the term's 收支情况说明 -------------------------------------------------------------------
+
+
+def term_pair(school, term=None, today=None):
+    """(the term, the one before it): `term`, or the latest begun by today; either may be None."""
+    from houqin.core.models import Term
+
+    terms = Term.objects.filter(school=school).order_by("-starts_on")
+    if term is None:
+        term = terms.filter(starts_on__lte=today or timezone.localdate()).first()
+    previous = terms.filter(starts_on__lt=term.starts_on).first() if term else None
+    return term, previous
+
+
+def term_statement(school, term, previous):
+    """收支情况说明: each category's spending in the term against the term before, the saving
+    (positive) or the increase (negative), and the income — every figure summed from the
+    journal (reversals netted), in one query."""
+    from django.db.models import Q, Sum
+
+    def within(t):
+        return Q(occurred_on__gte=t.starts_on, occurred_on__lte=t.ends_on) if t else Q(pk__in=[])
+
+    found = (JournalEntry.objects.filter(school=school).filter(within(term) | within(previous))
+             .values("direction", "category")
+             .annotate(now=Sum("amount", filter=within(term)), before=Sum("amount", filter=within(previous))))
+    rows = {Direction.SPENDING: {}, Direction.INCOME: {}}
+    for r in found:
+        rows[r["direction"]][r["category"]] = (cents(r["before"]), cents(r["now"]))
+    order = list(Category.values)
+
+    def listed(direction):
+        out = []
+        for code in sorted(rows[direction], key=order.index):
+            before, now = rows[direction][code]
+            out.append({"code": code, "category": Category(code).label, "previous": before, "current": now,
+                        "saving": before - now, "increase": now - before})
+        return out
+
+    spending, income = listed(Direction.SPENDING), listed(Direction.INCOME)
+
+    def total(lines):
+        before = sum((r["previous"] for r in lines), cents(0))
+        now = sum((r["current"] for r in lines), cents(0))
+        return {"previous": before, "current": now, "saving": before - now}
+
+    return {"term": term, "previous": previous, "spending": spending, "income": income,
+            "spending_total": total(spending), "income_total": total(income),
+            "saved": sum((r["saving"] for r in spending if r["saving"] > 0), cents(0))}

@@ -142,3 +142,52 @@ urlpatterns = [
                edit_view=MonthCloseEditView, prefix="months"),
     path("reports/month/", MonthReportView.as_view(), name="report_month"),
 ]
+
+
+class TermStatementView(ReportView):
+    """学期收支情况说明: each category's spending against the term before, and the saving."""
+
+    model = JournalEntry
+    template_name = "finance/report_term.html"
+    title = "学期收支情况说明"
+    signatures = ("会计", "总务主任", "校长")
+
+    def get_context_data(self, **kwargs):
+        from django.http import Http404
+
+        from houqin.core.models import Term
+        from houqin.core.rules import visible
+
+        terms = list(visible(Term.objects.all(), self.request).order_by("-starts_on"))
+        chosen = self.request.GET.get("term", "")
+        term = None
+        if chosen:
+            term = next((t for t in terms if str(t.pk) == chosen), None)
+            if term is None:
+                raise Http404("没有这个学期")
+        term, previous = services.term_pair(self.school, term, self.today)
+        report = services.term_statement(self.school, term, previous) if term else None
+        return super().get_context_data(report=report, terms=terms, term=term, **kwargs)
+
+    def export_name(self, context):
+        return f"收支情况说明-{context['term'] or ''}"
+
+    def export(self, context):
+        from django.http import Http404
+
+        r = context["report"]
+        if r is None:
+            raise Http404("本校还没有学期")
+        before, now = str(r["previous"] or "上学期"), str(r["term"])
+        rows = [["支出", x["category"], x["previous"], x["current"], x["saving"]] for x in r["spending"]]
+        t = r["spending_total"]
+        rows.append(["支出", "合计", t["previous"], t["current"], t["saving"]])
+        rows += [["收入", x["category"], x["previous"], x["current"], None] for x in r["income"]]
+        t = r["income_total"]
+        rows.append(["收入", "合计", t["previous"], t["current"], None])
+        return table_workbook(f"{self.school.name} {now}收支情况说明", ["收支", "科目", f"{before}(元)", f"{now}(元)",
+                                                                     "节约(元，负数为增加)"], rows,
+                              subtitle="全部金额由流水帐计算，冲销已抵减", signatures=self.signatures)
+
+
+urlpatterns.append(path("reports/term/", TermStatementView.as_view(), name="report_term"))
