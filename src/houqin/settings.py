@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "houqin.procurement",
     "houqin.canteen",
     "houqin.safety",
+    "houqin.finance",
 ]
 
 MIDDLEWARE = [

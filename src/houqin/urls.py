@@ -11,5 +11,6 @@ urlpatterns = [
     path("maintenance/", include("houqin.maintenance.urls")),
     path("canteen/", include("houqin.canteen.urls")),
     path("safety/", include("houqin.safety.urls")),
+    path("finance/", include("houqin.finance.urls")),
     path("", include("houqin.core.urls")),
 ]

@@ -20,6 +20,7 @@ from houqin.core.models import ApprovalRequest, Membership, SignOff
 from houqin.core.money import cents, yuan
 from houqin.core.rules import require
 from houqin.core.services import notify
+from houqin.core.signals import step_taken
 from houqin.core.tenancy import roles_in
 from houqin.stock import services as stock
 from houqin.stock.choices import ItemCategory
@@ -594,6 +595,8 @@ def sign_voucher(voucher, *, by, decision=Decision.APPROVE, comment=""):
         PurchaseRequest.objects.filter(pk=voucher.acceptance.order.request_id).update(
             status=RequestStatus.REIMBURSED, updated_at=timezone.now())
     voucher.save()
+    if slot == "auditor":  # finance posts the audited voucher to its journal
+        step_taken.send(Voucher, record=voucher, step="audit", by=by)
     return voucher
 
 

@@ -72,6 +72,7 @@ def approval_detail(request, pk):
     return render(request, "core/approval_detail.html", {
         "approval": approval, "signoffs": signoffs, "signing_role": role, "why_not": why_not,
         "form": SignForm(), "subject": subject, "subject_url": getattr(subject, "get_absolute_url", None),
+        "panels": approvals.panels(approval, request),
     })
 
 
