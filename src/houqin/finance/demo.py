@@ -20,6 +20,7 @@ from decimal import Decimal
 from houqin.core import approvals
 from houqin.core.choices import Decision, Role
 from houqin.core.demo import demo_step
+from houqin.procurement.models import PurchaseRequest
 
 from . import services
 from .choices import Account, Category, Direction
@@ -128,7 +129,6 @@ def _journal(demo, code, year, lines):
 
 def _procurement(demo, code, line):
     """Procurement's vouchers posted without a line moved onto it; its open requests charged to it."""
-    from houqin.procurement.models import PurchaseRequest
 
     school, accountant = demo.school(code), _user(demo, code, Role.ACCOUNTANT)
     unlined = JournalEntry.objects.filter(school=school, source_type__isnull=False, budget_line__isnull=True,

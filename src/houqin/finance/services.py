@@ -5,12 +5,15 @@ a closed month takes no entry, and a mistake is reversed, never edited."""
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from houqin.core import approvals
-from houqin.core.models import Person
+from houqin.core.ledger import LedgerError
+from houqin.core.models import Person, Term
 from houqin.core.money import cents, yuan
 from houqin.core.rules import VIEW, can, require
 
@@ -152,7 +155,6 @@ def reverse_entry(entry, *, by, note=""):
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     today = timezone.localdate()
     ensure_open(entry.school, today)
-    from houqin.core.ledger import LedgerError
 
     try:
         reversal = entry.reversal(by=by, occurred_on=today,
@@ -197,7 +199,6 @@ def close_month(close, *, by):
 def month_report(school, year, month):
     """The month-end report by category: income and spending of the month and of the year to
     its end, reversals netted. {"rows": [...], "total": {...}} in two queries."""
-    from django.db.models import Q, Sum
 
     start = datetime.date(year, month, 1)
     end = datetime.date(year + (month == 12), month % 12 + 1, 1)
@@ -235,7 +236,6 @@ def line_for_request(request, year):
 def post_voucher(voucher, *, by):
     """Post an audited reimbursement voucher (报销单) to the journal, against its request's
     budget line; idempotent (a voucher is posted once)."""
-    from django.contrib.contenttypes.models import ContentType
 
     source_type = ContentType.objects.get_for_model(voucher)
     found = JournalEntry.objects.filter(source_type=source_type, source_id=voucher.pk)
@@ -306,7 +306,6 @@ approvals.APPROVAL_PANELS.append(budget_panel)
 
 def term_pair(school, term=None, today=None):
     """(the term, the one before it): `term`, or the latest begun by today; either may be None."""
-    from houqin.core.models import Term
 
     terms = Term.objects.filter(school=school).order_by("-starts_on")
     if term is None:
@@ -319,7 +318,6 @@ def term_statement(school, term, previous):
     """收支情况说明: each category's spending in the term against the term before, the saving
     (positive) or the increase (negative), and the income — every figure summed from the
     journal (reversals netted), in one query."""
-    from django.db.models import Q, Sum
 
     def within(t):
         return Q(occurred_on__gte=t.starts_on, occurred_on__lte=t.ends_on) if t else Q(pk__in=[])

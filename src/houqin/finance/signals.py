@@ -5,10 +5,11 @@ from django.dispatch import receiver
 
 from houqin.core.signals import step_taken
 
+from .services import post_voucher
+
 
 @receiver(step_taken)
 def post_audited_voucher(sender, record, step, by, **kwargs):
     if sender._meta.label_lower == "procurement.voucher" and step == "audit":
-        from .services import post_voucher
 
         post_voucher(record, by=by)

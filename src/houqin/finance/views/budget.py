@@ -3,6 +3,7 @@ in the list's query), a line's record page with its approval, its charges and it
 the submit step; the charges of purchase requests to lines (预算占用)."""
 
 from django.urls import path
+from django.utils import timezone
 
 from houqin.core.approvals import latest
 from houqin.core.columns import MONEY, Column
@@ -61,8 +62,6 @@ class BudgetLineEditView(ObjectEditView):
     service = services.save_line
 
     def get_initial(self):
-        from django.utils import timezone
-
         return {"year": timezone.localdate().year}
 
 

@@ -2,13 +2,15 @@
 its reversal, the form that writes one entry (the accountant), the month closes and the
 month-end report by category (page, print, Excel)."""
 
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 
 from houqin.core.columns import DATE, MONEY, Column
 from houqin.core.excel import table_workbook
+from houqin.core.models import Term
 from houqin.core.params import int_param
-from houqin.core.rules import may
+from houqin.core.rules import may, visible
 from houqin.core.views.actions import ObjectActionView
 from houqin.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, crud_urls
 from houqin.core.views.records import RecordAction, RecordPageMixin
@@ -153,11 +155,6 @@ class TermStatementView(ReportView):
     signatures = ("会计", "总务主任", "校长")
 
     def get_context_data(self, **kwargs):
-        from django.http import Http404
-
-        from houqin.core.models import Term
-        from houqin.core.rules import visible
-
         terms = list(visible(Term.objects.all(), self.request).order_by("-starts_on"))
         chosen = self.request.GET.get("term", "")
         term = None
@@ -173,8 +170,6 @@ class TermStatementView(ReportView):
         return f"收支情况说明-{context['term'] or ''}"
 
     def export(self, context):
-        from django.http import Http404
-
         r = context["report"]
         if r is None:
             raise Http404("本校还没有学期")
