@@ -263,7 +263,8 @@ SPECTACULAR_SETTINGS = {
                             "KitchenCheckKindEnum": "houqin.canteen.choices.CheckKind",
                             "HazardEventKindEnum": "houqin.safety.choices.HazardEventKind",
                             "GateEntryKindEnum": "houqin.safety.choices.EntryKind",
-                            "SafetyCheckKindEnum": "houqin.safety.choices.CheckKind"},
+                            "SafetyCheckKindEnum": "houqin.safety.choices.CheckKind",
+                            "FinanceCategoryEnum": "houqin.finance.choices.Category"},
 }
 
 SILENCED_SYSTEM_CHECKS = []

@@ -60,6 +60,7 @@ from ..factories import (
     SchoolClassFactory,
     TermFactory,
 )
+from ..finance.factories import BudgetLineFactory, JournalEntryFactory, MonthCloseFactory, RequestChargeFactory
 from ..procurement.test_api import schema_sample_ids as procurement_sample_ids
 from ..safety.factories import GateEntryFactory, HazardFactory
 from ..stock.test_api import schema_sample_ids as stock_sample_ids
@@ -507,8 +508,18 @@ def sample_ids(world):
         **stock_sample_ids(world),
         **procurement_sample_ids(world),
         **canteen_sample_ids(a),
+        **finance_sample_ids(a),
         "hazards": HazardFactory(school=a, reported_by=director).pk,
         "gate-entries": GateEntryFactory(school=a, logged_by=world.user(Role.GUARD)).pk,
+    }
+
+
+def finance_sample_ids(school):
+    return {
+        "budget-lines": BudgetLineFactory(school=school).pk,
+        "budget-charges": RequestChargeFactory(school=school).pk,
+        "journal": JournalEntryFactory(school=school).pk,
+        "month-closes": MonthCloseFactory(school=school).pk,
     }
 
 
@@ -558,8 +569,8 @@ def test_every_operation_answers_bad_input_with_4xx(world):
     components = schema["components"]["schemas"]
     ids = sample_ids(world)
     client = api_client(world, Role.DIRECTOR, auth="force")
-    # the director writes most; the canteen's and the gate's records are their keepers' own
-    writers = [client, *(api_client(world, role, auth="force") for role in (Role.CANTEEN, Role.GUARD))]
+    # the director writes most; the canteen's, the gate's and the books are their keepers' own
+    writers = [client, *(api_client(world, role, auth="force") for role in (Role.CANTEEN, Role.GUARD, Role.ACCOUNTANT))]
     campuses = Campus.objects.count()
     checked = 0
     for path, operations in schema["paths"].items():

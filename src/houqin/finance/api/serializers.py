@@ -68,7 +68,7 @@ class MonthCloseSerializer(SchoolOwnedSerializer):
         read_only_fields = ["closed_by", "closed_at"]
 
 
-class ReverseSerializer(ActionInput):
+class ReverseEntryInput(ActionInput):
     note = serializers.CharField(label="冲销原因", max_length=150)
 
 

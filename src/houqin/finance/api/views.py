@@ -60,11 +60,11 @@ class JournalEntryViewSet(ServiceWriteMixin, AppendOnlyViewSet):
     create_service = services.record_entry
     action_rules = {"reverse": "reverse", "month_report": VIEW}
 
-    @extend_schema(summary="冲销", request=s.ReverseSerializer, responses={201: s.JournalEntrySerializer})
+    @extend_schema(summary="冲销", request=s.ReverseEntryInput, responses={201: s.JournalEntrySerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         entry = self.get_object()
-        data = self.input(s.ReverseSerializer)
+        data = self.input(s.ReverseEntryInput)
         reversal = services.reverse_entry(entry, by=request.user, note=data["note"])
         return self.fresh(reversal, status.HTTP_201_CREATED)
 
